@@ -1,0 +1,70 @@
+"""From a repaired Layout to a validated Notice.
+
+Blocks are walked in reading order: paragraphs feed the prose state machine
+(headings, numbered tasks, labelled fields), tables go through header mapping.
+Both share the current section. Then each draft's fields are parsed and the
+records validated against the contract in models.py.
+"""
+from __future__ import annotations
+
+from ..layout import Layout, Paragraph, Table
+from . import prose, tables
+from .assemble import ExtractResult, assemble
+from .document import read_facts
+from .draft import TaskDraft
+
+
+def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
+    """Task drafts in document order, and the progress column headers seen."""
+    paragraphs = layout.paragraphs()
+    state = prose.new_state([p.text for p in paragraphs])
+    table_state = tables.TableState()
+    table_tasks: list[TaskDraft] = []
+    progress_headers: list[str] = []
+    table_list = -1
+    last_seq: int | None = None
+    last_table_task: TaskDraft | None = None
+    for block in layout.blocks:
+        if isinstance(block, Paragraph):
+            prose.feed(state, block)
+            continue
+        for kind, payload, ref in tables.table_rows(block, table_state):
+            if kind == "header":
+                progress_headers += [h for i, h in enumerate(payload) if table_state.mapping.get(i) == "progress"]
+                continue
+            if kind == "section":
+                state.section = payload
+                state.section_changed = True
+                continue
+            draft: TaskDraft = payload
+            if draft.section is None:
+                draft.section = state.section
+            if draft.seq is None:
+                if last_table_task is not None and (draft.content or draft.progress):
+                    tables.merge_into(last_table_task, draft)  # a row continued from the page before
+                    continue
+                draft.seq = (last_seq or 0) + 1
+            if last_table_task is not None and draft.seq == last_table_task.seq:
+                tables.merge_into(last_table_task, draft)  # a task split over two rows
+                continue
+            if last_seq is None or draft.seq <= last_seq or state.section_changed and draft.seq == 1:
+                table_list += 1
+            state.section_changed = False
+            draft.list_no = table_list
+            last_seq = draft.seq
+            last_table_task = draft
+            table_tasks.append(draft)
+    prose_tasks = state.tasks
+    if not table_tasks:
+        return prose_tasks, progress_headers
+    if len(prose_tasks) < 3:  # numbered notes around a table are not a task list
+        return table_tasks, progress_headers
+    for draft in prose_tasks:  # both: prose lists are numbered after the table lists
+        draft.list_no += table_list + 1
+    return table_tasks + prose_tasks, progress_headers
+
+
+def extract(layout: Layout) -> ExtractResult:
+    drafts, progress_headers = extract_drafts(layout)
+    facts = read_facts(layout, progress_headers)
+    return assemble(facts, drafts)

@@ -1,0 +1,123 @@
+"""Drafts → validated records: parse each field, decide each list's year and kind,
+validate against the contract. A record that fails validation is kept aside with
+its field and value, never silently dropped."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import regex
+from pydantic import ValidationError
+
+from ..fields.blocks import normalize_block
+from ..fields.bodies import split_bodies, split_people
+from ..fields.dates import deadline_text, parse_deadline
+from ..fields.quantities import targets_from
+from ..models import DocumentFacts, Notice, Task, Target
+from ..textnorm import squash_all
+from .document import Facts
+from .draft import TaskDraft
+
+_YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
+_COMPLETION = regex.compile(r"完成情况|完成结果|落实结果|年终|全年|年度总结|总结")
+_INTERIM = regex.compile(r"季度|半年|进展|进度|截至|\d{1,2}\s*月")
+
+
+@dataclass
+class RecordError:
+    """One record that broke the contract: where, which field, what value, why."""
+
+    ref: str
+    seq: int | None
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ExtractResult:
+    notice: Notice
+    rejected: list[RecordError] = field(default_factory=list)
+
+
+def _year_of(text: str | None) -> int | None:
+    m = _YEAR.search(squash_all(text))
+    return int(m.group(1)) if m else None
+
+
+def list_year(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> int | None:
+    """The plan year: the list's heading, else the title, else its deadlines, else publication."""
+    for text in (heading, facts.title):
+        year = _year_of(text)
+        if year:
+            return year
+    years = Counter(_year_of(d.deadline) for d in drafts if _year_of(d.deadline))
+    if years:
+        return years.most_common(1)[0][0]
+    published = facts.published
+    return published.year if published else None
+
+
+def list_kind(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> str:
+    """plan (no progress), progress (interim report) or completion (year-end results)."""
+    if not any(d.has_progress_field or (d.progress and d.progress.strip()) for d in drafts):
+        return "plan"
+    for text in (heading, facts.title, facts.period):
+        text = squash_all(text)
+        if not text:
+            continue
+        if _INTERIM.search(text):
+            return "progress"
+        if _COMPLETION.search(text):
+            return "completion"
+    return "progress"
+
+
+def _facts_model(facts: Facts) -> DocumentFacts:
+    return DocumentFacts(title=facts.title, issuer=facts.issuer, doc_number=facts.doc_number,
+                         region=facts.region, published=facts.published, period=facts.period)
+
+
+def _error(draft: TaskDraft, exc: ValidationError) -> list[RecordError]:
+    out = []
+    for err in exc.errors():
+        name = ".".join(str(x) for x in err["loc"]) or "record"
+        value = err.get("input")
+        out.append(RecordError(draft.ref.label(), draft.seq, name, str(value)[:200], err["msg"]))
+    return out
+
+
+def assemble(facts: Facts, drafts: list[TaskDraft]) -> ExtractResult:
+    lists: dict[int, list[TaskDraft]] = {}
+    for draft in drafts:
+        lists.setdefault(draft.list_no, []).append(draft)
+    tasks: list[Task] = []
+    rejected: list[RecordError] = []
+    for index, (list_no, members) in enumerate(sorted(lists.items())):
+        heading = members[0].section
+        year = list_year(heading, facts, members)
+        kind = list_kind(heading, facts, members)
+        for draft in members:
+            content = normalize_block(draft.content) or ""
+            try:
+                tasks.append(Task(
+                    list=index,
+                    year=year,
+                    list_kind=kind,
+                    section=squash_all(draft.section) or None,
+                    seq=draft.seq if draft.seq is not None else 0,
+                    source_ref=draft.source_ref,
+                    content=content,
+                    lead_officials=split_people(draft.lead_officials),
+                    units=split_bodies(draft.units),
+                    co_units=split_bodies(draft.co_units),
+                    deadline=parse_deadline(draft.deadline, year),
+                    deadline_text=deadline_text(draft.deadline),
+                    status=squash_all(draft.status) or None,
+                    progress=normalize_block(draft.progress) if kind != "plan" else None,
+                    targets=[Target(value=v, unit=u) for v, u in targets_from(content)],
+                    ref=draft.ref.label(),
+                ))
+            except ValidationError as exc:
+                rejected += _error(draft, exc)
+    return ExtractResult(Notice(document=_facts_model(facts), tasks=tasks), rejected)

@@ -1,0 +1,245 @@
+"""Tasks from numbered prose: "1. content" followed by labelled fields
+(牵头领导：, 主要责任单位：, 完成时限：, 完成情况：…), under 一、 headings.
+
+PDF dumps glue things together: a heading and the first task on one line, a
+deadline and the next task's number, a label and the previous value. The next
+task's number is therefore looked for inside lines too, but only the number that
+comes next, and only where a new item can begin.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from .. import profiles
+from ..fields.numerals import to_int
+from ..layout import Paragraph, Ref
+from ..textnorm import squash_all
+from .draft import TaskDraft
+
+CN = "一二三四五六七八九十"
+
+# Numbering styles, from outermost to innermost.
+STYLES = {
+    "cn": regex.compile(rf"^\s*(?:第)?([{CN}]{{1,3}})\s*[、.．]"),
+    "cn_paren": regex.compile(rf"^\s*[（(]\s*([{CN}]{{1,3}})\s*[）)]\s*"),
+    "arabic": regex.compile(r"^\s*(?:第\s*)?(\d{1,3})\s*(?:[.．、](?!\d)|项\s*[：:、.．]?)\s*"),
+    "arabic_paren": regex.compile(r"^\s*[（(]\s*(\d{1,3})\s*[）)]\s*"),
+}
+ORDER = list(STYLES)
+
+
+def marker(text: str, style: str) -> tuple[int, int] | None:
+    """(number, end of marker) when text starts with the style's marker."""
+    m = STYLES[style].match(text)
+    if not m:
+        return None
+    n = to_int(m.group(1))
+    return (n, m.end()) if n else None
+
+
+def _longest_run(numbers: list[int]) -> int:
+    best = run = 0
+    prev = None
+    for n in numbers:
+        run = run + 1 if prev is not None and n == prev + 1 else 1
+        best, prev = max(best, run), n
+    return best
+
+
+def task_style(paragraphs: list[str]) -> str | None:
+    """The numbering style of the tasks: the one with the longest run 1, 2, 3…
+    (points inside a task's progress restart often, tasks do not)."""
+    runs = {}
+    for style in ORDER:
+        numbers = [m[0] for m in (marker(p, style) for p in paragraphs) if m]
+        runs[style] = _longest_run(numbers)
+    best = max(ORDER, key=lambda s: (runs[s], ORDER.index(s)))
+    return best if runs[best] >= 2 else None
+
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> regex.Pattern:
+    pairs = profiles.load().label_synonyms()
+    names = "|".join(regex.escape(s) for s, _ in pairs)
+    return regex.compile(rf"(?P<label>{names})(?:\s*[：:]|\t+|\s+(?=\S)|(?=\d{{4}}\s*年))")
+
+
+def _label_field(label: str) -> str:
+    return dict(profiles.load().label_synonyms())[label]
+
+
+@dataclass
+class ProseState:
+    style: str | None
+    heading_styles: tuple[str, ...] = ()
+    section: str | None = None
+    section_changed: bool = False
+    current: TaskDraft | None = None
+    slot: str = "content"  # the field the next text belongs to
+    inner_next: int | None = None  # next number of points inside a field value
+    tasks: list[TaskDraft] = field(default_factory=list)
+    list_no: int = -1
+    list_has_progress: dict[int, bool] = field(default_factory=dict)
+
+
+def new_state(paragraph_texts: list[str]) -> ProseState:
+    style = task_style(paragraph_texts)
+    headings = tuple(ORDER[: ORDER.index(style)]) if style else ("cn", "cn_paren")
+    return ProseState(style=style, heading_styles=headings)
+
+
+def _heading(text: str, state: ProseState) -> tuple[str, str] | None:
+    """(heading text, rest of the line) when the line opens with a heading marker."""
+    fixed = profiles.load().fixed_phrases
+    for style in state.heading_styles:
+        m = marker(text, style)
+        if not m:
+            continue
+        if any(text.lstrip().startswith(p) for p in fixed):
+            return None  # 二、三级医院 is not a heading
+        # the first task may be glued to the heading: cut there
+        cut = _glued_task_start(text, state, m[1], after_heading=True)
+        head, rest = (text[:cut], text[cut:]) if cut is not None else (text, "")
+        stop = head.find("。")
+        if stop != -1 and cut is None:
+            head, rest = head[:stop], head[stop + 1:]
+        return squash_all(head).rstrip("：:"), rest
+    return None
+
+
+def _expected(state: ProseState) -> list[int]:
+    if state.current is None:
+        return []
+    return [state.current.seq + 1]
+
+
+def _glued_task_start(text: str, state: ProseState, start: int, after_heading: bool = False) -> int | None:
+    """Where the next task's number starts inside a line, if it does."""
+    if state.style not in ("arabic", "arabic_paren"):
+        return None
+    numbers = _expected(state) or []
+    if after_heading:
+        numbers = numbers + [1]
+    for n in numbers:
+        if state.style == "arabic":
+            pattern = regex.compile(rf"(?<![\d.．]){n}\s*[.．、](?!\d)")
+        else:
+            pattern = regex.compile(rf"[（(]\s*{n}\s*[）)]")
+        for m in pattern.finditer(text, start):
+            before = text[:m.start()].rstrip()
+            if not before:
+                continue
+            if after_heading and "。" not in text[start:m.start()]:
+                return m.start()
+            # after a deadline (…31日6.) or after whitespace outside running text
+            if regex.search(r"(?:日|底|前|止)$", before) or (
+                    text[m.start() - 1].isspace() and state.slot not in ("content", "progress")):
+                return m.start()
+    return None
+
+
+def _start_task(state: ProseState, seq: int, text: str, ref: Ref) -> None:
+    if state.current is None or seq <= state.current.seq:
+        state.list_no += 1  # numbering restarts: a new list (last year's results, this year's plan)
+    state.section_changed = False
+    draft = TaskDraft(seq=seq, content="", section=state.section, ref=ref, list_no=state.list_no)
+    state.current = draft
+    state.tasks.append(draft)
+    state.slot = "content"
+    state.inner_next = None
+    _add_text(state, text)
+
+
+def _append(state: ProseState, name: str, text: str) -> None:
+    draft = state.current
+    text = text.strip()
+    if not text:
+        return
+    have = getattr(draft, name) or ""
+    setattr(draft, name, f"{have}\n{text}" if have else text)
+
+
+def _add_text(state: ProseState, text: str) -> None:
+    """Text of the open task: split on field labels, each part to its field."""
+    pos = 0
+    for m in _label_pattern().finditer(text):
+        _append(state, state.slot, text[pos:m.start()])
+        name = _label_field(m.group("label"))
+        state.slot = name if name != "ignore" else "ignored"
+        state.inner_next = None
+        if name == "progress":
+            state.current.has_progress_field = True
+            state.list_has_progress[state.list_no] = True
+        pos = m.end()
+    rest = text[pos:]
+    if state.slot != "ignored":
+        if not (getattr(state.current, state.slot) or "").strip():
+            first = marker(rest, "arabic") or marker(rest, "arabic_paren")
+            if first and first[0] == 1:
+                state.inner_next = 2
+        _append(state, state.slot, rest)
+
+
+_LIST_END = regex.compile(r"^\s*(?:抄送|抄报|印发|主送|联系人|联系电话|附件\s*\d*\s*[:：])")
+_ONE_LINE_FIELDS = ("deadline", "status")
+_CLOSING_FIELDS = ("deadline", "units", "co_units", "lead_officials", "status", "ignored", "closed")
+
+
+def _opens_task(state: ProseState, n: int) -> bool:
+    """Does a line numbered n open a new task (rather than a point inside one)?"""
+    cur = state.current
+    if cur is None or n == cur.seq + 1:
+        return True
+    if n == 1:
+        return state.section_changed or state.slot in _CLOSING_FIELDS
+    return state.section_changed and n > cur.seq and state.inner_next != n
+
+
+def feed(state: ProseState, para: Paragraph) -> None:
+    """One paragraph into the state machine."""
+    text = para.text
+    while text:
+        heading = _heading(text, state)
+        if heading:
+            state.section, text = heading
+            state.section_changed = True
+            if state.current is not None:
+                state.slot = "closed"
+            continue
+        m = marker(text, state.style) if state.style else None
+        if m:
+            n, end = m
+            if _opens_task(state, n):
+                rest = text[end:]
+                cut = _glued_task_start(rest, state_after(state, n), 0)
+                _start_task(state, n, rest if cut is None else rest[:cut], para.ref)
+                text = "" if cut is None else rest[cut:]
+                continue
+            if state.inner_next == n:
+                state.inner_next = n + 1
+        if state.current is None or state.slot == "closed":
+            return  # text outside any task (intro, signature, notes)
+        if _LIST_END.match(text):
+            state.slot = "closed"  # 抄送/印发 (版记) and the like end the list
+            return
+        if state.slot in _ONE_LINE_FIELDS and not _label_pattern().search(text):
+            state.slot = "closed"  # a deadline is one line; what follows is not part of it
+            return
+        cut = _glued_task_start(text, state, 0)
+        if cut is not None:
+            _add_text(state, text[:cut])
+            text = text[cut:]
+            continue
+        _add_text(state, text)
+        return
+
+
+def state_after(state: ProseState, seq: int) -> ProseState:
+    """A view of the state as if task `seq` were open (to find the task after it)."""
+    probe = ProseState(style=state.style, heading_styles=state.heading_styles)
+    probe.current = TaskDraft(seq=seq)
+    probe.slot = "content"
+    return probe

@@ -1,0 +1,81 @@
+"""Responsible bodies (责任单位) and lead officials (牵头领导) as lists of names.
+
+- names split on 、，, ； and line breaks;
+- a line that does not end like a body's name (局, 委, 人民政府, 中心…) is the first
+  half of a name broken over two lines and is joined with the next line;
+- names whose parts share one suffix stay one entry (各乡、镇人民政府);
+- a trailing 等 or 。 is dropped.
+"""
+from __future__ import annotations
+
+import regex
+
+from .. import profiles
+from ..textnorm import squash_all
+
+_ADMIN_PART = regex.compile(r"^各?[乡镇县市区村]$")
+
+
+def _ends_like_body(name: str) -> bool:
+    prof = profiles.load()
+    return name in prof.body_complete or name.endswith(prof.body_suffixes)
+
+
+def _split_line(line: str) -> list[str]:
+    prof = profiles.load()
+    pattern = "|".join(regex.escape(s) for s in prof.body_separators)
+    return [p for p in regex.split(pattern, line)]
+
+
+def _clean(name: str) -> str:
+    name = squash_all(name).strip("：:")
+    changed = True
+    while changed and name:
+        changed = False
+        for tail in profiles.load().body_trailing:
+            if name.endswith(tail) and len(name) > len(tail):
+                name, changed = name[: -len(tail)], True
+    return name
+
+
+def split_bodies(text: str | None) -> list[str]:
+    """A 主责单位 / 协办单位 cell or field value → one entry per body, in order."""
+    if not text:
+        return []
+    lines = [line for line in (squash_all(x) for x in text.split("\n")) if line]
+    # join the halves of a name broken over two lines
+    joined: list[str] = []
+    for line in lines:
+        if joined:
+            tail = _split_line(joined[-1])[-1]
+            if tail and not _ends_like_body(_clean(tail)) and not joined[-1].endswith(("、", "，", ",")):
+                joined[-1] += line
+                continue
+        joined.append(line)
+    names: list[str] = []
+    for line in joined:
+        parts = [p for p in _split_line(line)]
+        merged: list[str] = []
+        for part in parts:
+            part = _clean(part)
+            if not part:
+                continue
+            if merged and _ADMIN_PART.match(merged[-1].split("、")[-1]):
+                merged[-1] += "、" + part
+            else:
+                merged.append(part)
+        names += merged
+    return names
+
+
+def split_people(text: str | None) -> list[str]:
+    """牵头领导: one entry per person or post."""
+    if not text:
+        return []
+    names = []
+    for line in text.split("\n"):
+        for part in regex.split(r"[、，,；;/]|\s{2,}", line):
+            part = _clean(part)
+            if part:
+                names.append(part)
+    return names

@@ -1,0 +1,89 @@
+"""The record contract: Pydantic models of a notice and its tasks.
+
+`Notice.gold_json()` is exactly the shape of ../shared/corpus/GOLD-FORMAT.md, which
+`etl inspect --json` prints and the scorer reads. Provenance (`ref`) travels with
+each task but is not part of the gold shape.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+ListKind = Literal["plan", "progress", "completion"]
+Names = list[str]  # module-level aliases: Task has a field named `list`
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Target(Strict):
+    value: float = Field(description="plain number: 2万个 → 20000")
+    unit: str = Field(min_length=1, description="measure word or unit as printed (个, 张, 亿元, %)")
+
+    @field_validator("value")
+    @classmethod
+    def finite(cls, v: float) -> float:
+        if v != v or v in (float("inf"), float("-inf")):
+            raise ValueError("value must be a finite number")
+        return v
+
+
+Targets = list[Target]
+
+
+class DocumentFacts(Strict):
+    title: str = Field(min_length=1)
+    issuer: str | None = None
+    doc_number: str | None = None
+    region: str | None = None
+    published: dt.date | None = None
+    period: str | None = None
+
+
+class Task(Strict):
+    list: int = Field(ge=0, description="0-based index of the task list inside the document")
+    year: int | None = Field(default=None, ge=1949, le=2100)
+    list_kind: ListKind
+    section: str | None = None
+    seq: int = Field(gt=0)
+    source_ref: str | None = None
+    content: str = Field(min_length=1)
+    lead_officials: Names = Field(default_factory=lambda: [])
+    units: Names = Field(default_factory=lambda: [])
+    co_units: Names = Field(default_factory=lambda: [])
+    deadline: dt.date | None = None
+    deadline_text: str | None = None
+    status: str | None = None
+    progress: str | None = None
+    targets: Targets = Field(default_factory=lambda: [])
+    ref: str | None = Field(default=None, description="provenance: page/table/row/line it came from")
+
+    @field_validator("lead_officials", "units", "co_units")
+    @classmethod
+    def no_blank_names(cls, names: Names) -> Names:
+        for name in names:
+            if not name.strip():
+                raise ValueError("a name is blank")
+        return names
+
+
+class Notice(Strict):
+    document: DocumentFacts
+    tasks: list[Task]
+
+    def gold_json(self) -> dict:
+        """The gold shape: dates as ISO strings, integral target values as ints, no provenance."""
+        doc = self.document.model_dump(mode="json")
+        tasks = []
+        for task in self.tasks:
+            row = task.model_dump(mode="json", exclude={"ref"})
+            row["targets"] = [{"value": _plain_number(t.value), "unit": t.unit} for t in task.targets]
+            tasks.append(row)
+        return {"document": doc, "tasks": tasks}
+
+
+def _plain_number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

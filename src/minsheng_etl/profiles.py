@@ -1,0 +1,130 @@
+"""Declarative parser profiles: the TOML/TSV files in `parsers/`.
+
+Synonyms, labels, suffixes and glyph repairs are data so that a new layout with
+other words for the same things is a data change. The folder is found inside the
+installed package (wheel) or at the repository root (editable install);
+MINSHENG_PARSERS overrides both.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+
+def _resource_dir(name: str, env: str) -> Path:
+    override = os.environ.get(env)
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / name, here.parents[1] / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"cannot find the '{name}' folder next to the package or at the repository root")
+
+
+def parsers_dir() -> Path:
+    return _resource_dir("parsers", "MINSHENG_PARSERS")
+
+
+def schemas_dir() -> Path:
+    return _resource_dir("schemas", "MINSHENG_SCHEMAS")
+
+
+def _load_toml(name: str) -> dict:
+    with open(parsers_dir() / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass(frozen=True)
+class GlyphRule:
+    name: str
+    pattern: regex.Pattern
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Profiles:
+    columns: dict[str, list[str]]
+    column_ignore: list[str]
+    co_when_beside_units: list[str]
+    labels: dict[str, list[str]]
+    body_suffixes: tuple[str, ...]
+    body_complete: frozenset[str]
+    body_separators: tuple[str, ...]
+    body_trailing: tuple[str, ...]
+    glyph_rules: tuple[GlyphRule, ...]
+    quantity_units: tuple[str, ...]
+    currency_units: frozenset[str]
+    quantity_not_after: tuple[str, ...]
+    quantity_not_before: tuple[str, ...]
+    fixed_phrases: tuple[str, ...]
+    regions: dict[str, str]  # code -> name
+
+    def column_synonyms(self) -> list[tuple[str, str]]:
+        """(synonym, field) pairs, longest synonym first, ignore-list included."""
+        pairs = [(s, f) for f, syns in self.columns.items() for s in syns]
+        pairs += [(s, "ignore") for s in self.column_ignore]
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def label_synonyms(self) -> list[tuple[str, str]]:
+        pairs = [(s, f) for f, syns in self.labels.items() for s in syns]
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _load_regions(path: Path) -> dict[str, str]:
+    regions = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, name = line.split("\t")[:2]
+        regions[code.strip()] = name.strip()
+    return regions
+
+
+@lru_cache(maxsize=1)
+def load() -> Profiles:
+    columns = _load_toml("columns.toml")
+    labels = _load_toml("labels.toml")
+    bodies = _load_toml("bodies.toml")
+    glyphs = _load_toml("glyphs.toml")
+    quantities = _load_toml("quantities.toml")
+    fields = dict(columns["fields"])
+    ignore = fields.pop("ignore", []) + columns.get("ignore", [])
+    label_fields = dict(labels["fields"])
+    return Profiles(
+        columns=fields,
+        column_ignore=ignore,
+        co_when_beside_units=columns.get("co_when_beside_units", {}).get("headers", []),
+        labels=label_fields,
+        body_suffixes=tuple(sorted(set(bodies["suffixes"]), key=len, reverse=True)),
+        body_complete=frozenset(bodies.get("complete_names", [])),
+        body_separators=tuple(bodies.get("separators", ["、"])),
+        body_trailing=tuple(bodies.get("trailing", [])),
+        glyph_rules=tuple(
+            GlyphRule(r["name"], regex.compile(r["pattern"]), r["replacement"]) for r in glyphs.get("rule", [])
+        ),
+        quantity_units=tuple(sorted(set(quantities["units"]), key=len, reverse=True)),
+        currency_units=frozenset(quantities.get("currency", [])),
+        quantity_not_after=tuple(quantities.get("not_after", [])),
+        quantity_not_before=tuple(quantities.get("not_before", [])),
+        fixed_phrases=tuple(sorted(set(quantities.get("fixed_phrases", [])), key=len, reverse=True)),
+        regions=_load_regions(parsers_dir() / "regions.tsv"),
+    )
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Hash of every profile file: part of the parser version, so a profile edit
+    invalidates cached parses."""
+    digest = hashlib.sha256()
+    for path in sorted(parsers_dir().iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

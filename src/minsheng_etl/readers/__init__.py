@@ -1,0 +1,71 @@
+"""Format readers: bytes in, Layout out. The reader is chosen by sniffing the
+bytes, never by trusting the file's suffix."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..errors import ReadError
+from ..layout import Layout
+
+FORMATS = ("pdf", "docx", "xlsx", "html", "text")
+
+
+def sniff(data: bytes) -> str:
+    """The format of a file from its bytes: pdf, docx, xlsx, html or text.
+
+    Raises ReadError for a format we cannot read (old .doc/.xls, images, archives...).
+    """
+    head = data[:2048]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile as exc:
+            raise ReadError(f"a damaged ZIP container ({exc})") from exc
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        raise ReadError("a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError("an old binary Office file (.doc/.xls): save it as .docx/.xlsx first")
+    for magic, name in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+                        (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
+                        (b"{\\rtf", "an RTF document")):
+        if head.startswith(magic):
+            raise ReadError(f"{name}, not a notice we can read (scans need OCR, which is not supported)")
+    lowered = head.lower()
+    if b"<html" in lowered or b"<!doctype html" in lowered or (b"<body" in lowered) or (
+            b"<table" in lowered and b"</" in lowered) or b"<meta" in lowered:
+        return "html"
+    if b"\x00" in head:
+        raise ReadError("a binary file of unknown format")
+    return "text"
+
+
+def read(data: bytes, fmt: str | None = None) -> Layout:
+    """Read bytes into a Layout with the reader the bytes call for."""
+    fmt = fmt or sniff(data)
+    if fmt == "text":
+        from .text import read_text
+
+        return read_text(data)
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx(data)
+    if fmt == "html":
+        from .html import read_html
+
+        return read_html(data)
+    if fmt == "xlsx":
+        from .xlsx import read_xlsx
+
+        return read_xlsx(data)
+    raise ReadError(f"no reader for format {fmt!r}")

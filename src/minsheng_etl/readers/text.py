@@ -1,0 +1,115 @@
+"""Plain-text dumps: what a copy from a PDF viewer or a web page gives.
+
+Three shapes are told apart line by line:
+- tab-separated rows (two or more tabs on a line): a table row per line;
+- tab-led cells (a line starting with a tab opens a cell, lines without a tab
+  continue it, a blank line followed by a tab-led line ends the row): a table
+  dumped one cell per line;
+- everything else: one paragraph per line, which repair may join.
+"""
+from __future__ import annotations
+
+from ..layout import Cell, Layout, Paragraph, Ref, Table
+from .encoding import decode_text
+
+
+def read_text(data: bytes) -> Layout:
+    text, encoding = decode_text(data)
+    layout = parse_text(text)
+    if encoding not in ("utf-8", "ascii"):
+        layout.notes.append(f"decoded as {encoding}")
+    return layout
+
+
+def parse_text(text: str) -> Layout:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").split("\n")
+    blocks: list = []
+    i, table_no = 0, 0
+    pending_tsv: list[list[Cell]] = []
+
+    def flush_tsv():
+        nonlocal table_no, pending_tsv
+        if len(pending_tsv) == 1:  # one line with tabs is a paragraph (label<TAB>value<TAB>…)
+            cells = pending_tsv[0]
+            blocks.append(Paragraph("\t".join(c.text for c in cells), cells[0].ref.with_(col=None)))
+            pending_tsv = []
+        if pending_tsv:
+            table_no += 1
+            blocks.append(_numbered(Table(pending_tsv, pending_tsv[0][0].ref.with_(col=None)), table_no))
+            pending_tsv = []
+
+    while i < len(lines):
+        line = lines[i]
+        if line.count("\t") >= 2 and not line.startswith("\t"):
+            pending_tsv.append([Cell([c.strip()] if c.strip() else [], Ref(line=i + 1, col=k + 1))
+                                for k, c in enumerate(line.split("\t"))])
+            i += 1
+            continue
+        flush_tsv()
+        if line.startswith("\t") and line.strip():
+            groups, i = _read_tab_led(lines, i)
+            run: list[list[Cell]] = []
+            for group in groups + [[]]:
+                if run and len(group) != len(run[0]):
+                    table_no += 1
+                    blocks.append(_numbered(Table(run, run[0][0].ref.with_(col=None)), table_no))
+                    run = []
+                if len(group) == 1:
+                    cell = group[0]
+                    blocks.append(Paragraph(" ".join(cell.paragraphs), cell.ref.with_(col=None)))
+                elif group:
+                    run.append(group)
+            continue
+        if line.strip():
+            blocks.append(Paragraph(line.strip(), Ref(line=i + 1)))
+        i += 1
+    flush_tsv()
+    return Layout(blocks, source_format="text", wrapped=True)
+
+
+def _read_tab_led(lines: list[str], i: int) -> tuple[list[list[Cell]], int]:
+    """Read tab-led cells from line i on; return the rows (lists of cells) and the next line."""
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    blank_before = False
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            blank_before = True
+            i += 1
+            continue
+        if line.startswith("\t"):
+            if blank_before and row:
+                rows.append(row)
+                row = []
+            row.append(Cell([line.strip()], Ref(line=i + 1, col=len(row) + 1)))
+        elif row:
+            # a line without a tab continues the open cell; after a blank line
+            # it would end the table unless more tab-led lines follow
+            if blank_before and not _more_tab_lines(lines, i):
+                break
+            row[-1].paragraphs.append(line.strip())
+        else:
+            break
+        blank_before = False
+        i += 1
+    if row:
+        rows.append(row)
+    return rows, i
+
+
+def _more_tab_lines(lines: list[str], i: int) -> bool:
+    for line in lines[i:]:
+        if line.startswith("\t") and line.strip():
+            return True
+        if not line.strip():
+            continue
+    return False
+
+
+def _numbered(table: Table, number: int) -> Table:
+    table.ref = table.ref.with_(table=number)
+    for r, row in enumerate(table.rows, start=1):
+        for cell in row:
+            cell.ref = cell.ref.with_(table=number, row=r)
+    return table
