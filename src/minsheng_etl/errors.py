@@ -27,3 +27,9 @@ class ValidationFailed(EtlError):
 
 class WarehouseBusy(EtlError):
     stage = "load"
+
+
+class SchemaError(EtlError):
+    """The warehouse was built by another schema: upgrade the tool or rebuild."""
+
+    stage = "load"

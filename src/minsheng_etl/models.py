@@ -34,6 +34,18 @@ class Target(Strict):
 Targets = list[Target]
 
 
+class Provenance(Strict):
+    """Where a task came from: page and table row for PDF, table and row for
+    DOCX/HTML/XLSX, line for text."""
+
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    line: int | None = None
+    para: int | None = None
+    label: str = "-"
+
+
 class DocumentFacts(Strict):
     title: str = Field(min_length=1)
     issuer: str | None = None
@@ -59,7 +71,7 @@ class Task(Strict):
     status: str | None = None
     progress: str | None = None
     targets: Targets = Field(default_factory=lambda: [])
-    ref: str | None = Field(default=None, description="provenance: page/table/row/line it came from")
+    ref: Provenance | None = Field(default=None, description="where it came from (not part of the gold shape)")
 
     @field_validator("lead_officials", "units", "co_units")
     @classmethod

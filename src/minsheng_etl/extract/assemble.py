@@ -13,7 +13,7 @@ from ..fields.blocks import normalize_block
 from ..fields.bodies import split_bodies, split_people
 from ..fields.dates import deadline_text, parse_deadline
 from ..fields.quantities import targets_from
-from ..models import DocumentFacts, Notice, Task, Target
+from ..models import DocumentFacts, Notice, Provenance, Task, Target
 from ..textnorm import squash_all
 from .document import Facts
 from .draft import TaskDraft
@@ -116,7 +116,8 @@ def assemble(facts: Facts, drafts: list[TaskDraft]) -> ExtractResult:
                     status=squash_all(draft.status) or None,
                     progress=normalize_block(draft.progress) if kind != "plan" else None,
                     targets=[Target(value=v, unit=u) for v, u in targets_from(content)],
-                    ref=draft.ref.label(),
+                    ref=Provenance(page=draft.ref.page, table=draft.ref.table, row=draft.ref.row,
+                                   line=draft.ref.line, para=draft.ref.para, label=draft.ref.label()),
                 ))
             except ValidationError as exc:
                 rejected += _error(draft, exc)

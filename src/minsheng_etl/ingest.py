@@ -1,0 +1,144 @@
+"""`etl ingest`: files and folders in, warehouse rows out.
+
+Each file is copied into the raw store by content hash first (so a failed file is
+kept), parsed, and loaded in its own transaction. A file already loaded by this
+parser version is a hash lookup and changes nothing. A file that fails is listed
+in `rejects` with its stage and reason, and the run goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import warehouse
+from .errors import EtlError
+from .pipeline import Parsed, parse_bytes, parser_version
+
+INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    status: str  # loaded, unchanged, failed
+    sha256: str | None = None
+    tasks: int = 0
+    stage: str | None = None
+    reason: str | None = None
+    rejected_records: int = 0
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+
+def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the files inside folders named (recursively, sorted)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.name not in SKIP_NAMES and not child.name.startswith("~$") \
+                        and child.suffix.lower() in INPUT_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+class RawStore:
+    """Every ingested file, kept by content hash: objects/ab/abcdef….ext"""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def path_for(self, sha256: str, suffix: str) -> Path:
+        return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
+
+    def keep(self, data: bytes, sha256: str, suffix: str) -> Path:
+        target = self.path_for(sha256, suffix)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(target.suffix + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        return target
+
+    def objects(self) -> list[Path]:
+        base = self.root / "objects"
+        return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.endswith(".part")) \
+            if base.is_dir() else []
+
+
+def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
+           force: bool = False, on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
+    store = RawStore(raw_root)
+    version = parser_version()
+    con = warehouse.connect(db_path, wait=wait)
+    try:
+        run = warehouse.start_run(con, command, version)
+        summary = RunSummary(run.run_id)
+        for path in iter_inputs(paths):
+            outcome = ingest_one(con, run, path, store, version, force=force)
+            summary.outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        warehouse.finish_run(con, run, seen=len(summary.outcomes), loaded=summary.count("loaded"),
+                             unchanged=summary.count("unchanged"), failed=summary.failed)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return summary
+
+
+def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: str, *, force: bool = False,
+               original_name: str | None = None) -> FileOutcome:
+    name = original_name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = f"cannot open: {exc.strerror or exc}"
+        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=None, sha256=None,
+                                stage="read", reason=reason)
+        return FileOutcome(path, "failed", stage="read", reason=reason)
+    sha = hashlib.sha256(data).hexdigest()
+    raw = store.keep(data, sha, path.suffix)
+    if not force and warehouse.loaded_version(con, sha) == version:
+        return FileOutcome(path, "unchanged", sha)
+    try:
+        parsed: Parsed = parse_bytes(data, path)
+    except EtlError as exc:
+        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw), sha256=sha,
+                                stage=exc.stage, reason=str(exc))
+        return FileOutcome(path, "failed", sha, stage=exc.stage, reason=str(exc))
+    except Exception as exc:  # a bug or a library failure: the file fails, the run goes on
+        reason = f"unexpected {type(exc).__name__}: {exc}"
+        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw), sha256=sha,
+                                stage="pipeline", reason=reason)
+        return FileOutcome(path, "failed", sha, stage="pipeline", reason=reason)
+    try:
+        with warehouse.transaction(con):
+            n = warehouse.load_notice(con, doc_id=sha, notice=parsed.notice, source_name=name,
+                                      source_path=str(path), raw_path=str(raw), fmt=parsed.fmt,
+                                      pages=parsed.layout.pages, parser_version=version)
+            for r in parsed.result.rejected:
+                warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw),
+                                        sha256=sha, stage="validate", record_ref=f"{r.ref} seq {r.seq}",
+                                        field=r.field, value=r.value, reason=r.reason)
+    except Exception as exc:
+        reason = f"{type(exc).__name__}: {exc}"
+        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw), sha256=sha,
+                                stage="load", reason=reason)
+        return FileOutcome(path, "failed", sha, stage="load", reason=reason)
+    return FileOutcome(path, "loaded", sha, tasks=n, rejected_records=len(parsed.result.rejected))
