@@ -145,5 +145,23 @@ def query(
         raise typer.Exit(2)
 
 
+
+@app.command()
+def schema(
+    write: bool = typer.Option(False, "--write", help="write schemas/notice.schema.json instead of printing"),
+) -> None:
+    """The JSON Schema of the record contract (a notice and its tasks)."""
+    from .models import json_schema
+    from .profiles import schemas_dir
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if write:
+        target = schemas_dir() / "notice.schema.json"
+        target.write_text(text, encoding="utf-8")
+        Console().print(f"wrote {target}")
+    else:
+        sys.stdout.write(text)
+
+
 if __name__ == "__main__":
     app()

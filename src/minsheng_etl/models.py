@@ -99,3 +99,8 @@ class Notice(Strict):
 
 def _plain_number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a notice record, as exported to schemas/notice.schema.json."""
+    return Notice.model_json_schema()

@@ -40,6 +40,9 @@ def marker(text: str, style: str) -> tuple[int, int] | None:
     return (n, m.end()) if n else None
 
 
+_ANY_ARABIC = regex.compile(r"(?<![\d.．])(\d{1,3})\s*[.．、](?!\d)")
+
+
 def _longest_run(numbers: list[int]) -> int:
     best = run = 0
     prev = None
@@ -54,7 +57,10 @@ def task_style(paragraphs: list[str]) -> str | None:
     (points inside a task's progress restart often, tasks do not)."""
     runs = {}
     for style in ORDER:
-        numbers = [m[0] for m in (marker(p, style) for p in paragraphs) if m]
+        if style == "arabic":  # PDF dumps glue numbers mid-line: count those too
+            numbers = [int(n) for p in paragraphs for n in _ANY_ARABIC.findall(p)]
+        else:
+            numbers = [m[0] for m in (marker(p, style) for p in paragraphs) if m]
         runs[style] = _longest_run(numbers)
     best = max(ORDER, key=lambda s: (runs[s], ORDER.index(s)))
     return best if runs[best] >= 2 else None

@@ -59,6 +59,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[dt.date]:
         if not m.group(0) or any(s <= m.start() < e for s, e in taken):
             continue
         year = _num(m.group(1)) or default_year
+        if m.group(1):
+            default_year = year  # a later date without a year is in the same year
         if year and year < 100:
             year += 2000
         if m.group(5):  # 年底 without a month

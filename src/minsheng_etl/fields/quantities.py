@@ -65,10 +65,10 @@ def _number_value(num: str) -> Decimal | None:
 
 def _comparator(text: str, start: int, end: int) -> str | None:
     before, after = text[max(0, start - 5):start], text[end:end + 3]
+    if after.startswith(_AT_MOST) or before.endswith(_AT_MOST):
+        return "<="  # checked first: 不超过 ends like 超过
     if after.startswith(_AT_LEAST_AFTER) or before.endswith(_AT_LEAST):
         return ">="
-    if after.startswith(_AT_MOST) or before.endswith(_AT_MOST):
-        return "<="
     if before.endswith(_ABOUT) or after.startswith("左右"):
         return "~"
     return None

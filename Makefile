@@ -1,0 +1,32 @@
+# minsheng-etl: common tasks. Every target works from a fresh clone (it sets up .venv first).
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+DB      ?= data/curated/minsheng.duckdb
+SHARED  ?= ../shared
+
+.PHONY: setup demo test score schema clean
+
+$(BIN)/etl: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+setup: $(BIN)/etl
+
+demo: setup  ## ingest the bundled sample notices, then summarise them
+	$(BIN)/etl ingest data/raw/samples --db $(DB)
+	$(BIN)/etl query "SELECT region, year, list_kind, count(*) AS tasks FROM tasks_flat GROUP BY ALL ORDER BY ALL" --db $(DB)
+
+test: setup
+	$(BIN)/python -m pytest
+
+score: setup  ## the scorer over the shared development corpus
+	$(BIN)/python $(SHARED)/tools/score.py --corpus $(SHARED)/corpus --cmd "$(BIN)/etl inspect --json {file}" -v
+
+schema: setup  ## re-export the record contract's JSON Schema
+	$(BIN)/etl schema --write
+
+clean:
+	rm -rf $(VENV) .pytest_cache data/curated/*.duckdb data/curated/*.wal
