@@ -1,0 +1,116 @@
+"""Word .docx with python-docx: body paragraphs and tables in document order.
+
+Headers and footers live in other parts and are never read. Merged cells come
+back repeated (python-docx resolves grid spans and vertical merges to the
+spanning cell), which is what extraction expects of a rowspan. Word's automatic
+numbering is rendered in front of the text where it carries the task number.
+"""
+from __future__ import annotations
+
+import io
+
+import docx
+from docx.oxml.ns import qn
+from docx.table import Table as DocxTable
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from ..layout import Cell, Layout, Paragraph, Ref, Table
+
+_CN = "零一二三四五六七八九十"
+
+
+def _cn_number(n: int) -> str:
+    if n <= 10:
+        return _CN[n]
+    if n < 20:
+        return "十" + (_CN[n - 10] if n > 10 else "")
+    tens, ones = divmod(n, 10)
+    return _CN[tens] + "十" + (_CN[ones] if ones else "")
+
+
+class _Numbering:
+    """Renders automatic list numbers (numPr) the way Word displays them."""
+
+    def __init__(self, document):
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            part = document.part.numbering_part
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        root = part.element
+        abstract = {}
+        for a in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in a.findall(qn("w:lvl")):
+                ilvl = int(lvl.get(qn("w:ilvl")))
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                levels[ilvl] = (fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                                text.get(qn("w:val")) if text is not None else "%1.",
+                                int(start.get(qn("w:val"))) if start is not None else 1)
+            abstract[a.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is None:
+                continue
+            for ilvl, spec in abstract.get(ref.get(qn("w:val")), {}).items():
+                self.levels[(num.get(qn("w:numId")), ilvl)] = spec
+
+    def label(self, paragraph: DocxParagraph) -> str:
+        ppr = paragraph._p.pPr
+        numpr = ppr.numPr if ppr is not None else None
+        if numpr is None or numpr.numId is None:
+            return ""
+        num_id = str(numpr.numId.val)
+        ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
+        spec = self.levels.get((num_id, ilvl))
+        if spec is None or num_id == "0":
+            return ""
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        if counters[ilvl] == 0:
+            counters[ilvl] = spec[2] - 1
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        text = spec[1]
+        for level in range(9):
+            token = f"%{level + 1}"
+            if token in text:
+                fmt = self.levels.get((num_id, level), spec)[0]
+                n = counters[level] or 1
+                text = text.replace(token, _cn_number(n) if fmt.startswith(("chinese", "ideograph")) else str(n))
+        return "" if spec[0] == "bullet" else text
+
+
+def read_docx(data: bytes) -> Layout:
+    document = docx.Document(io.BytesIO(data))
+    numbering = _Numbering(document)
+    blocks: list = []
+    table_no = para_no = 0
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            para = DocxParagraph(child, document)
+            para_no += 1
+            text = numbering.label(para) + para.text
+            if text.strip():
+                style = (para.style.name if para.style is not None else "") or ""
+                blocks.append(Paragraph(text, Ref(para=para_no),
+                                        heading=style.lower().startswith(("heading", "title")) or "标题" in style))
+        elif child.tag == qn("w:tbl"):
+            table_no += 1
+            blocks.append(_table(DocxTable(child, document), table_no, numbering))
+    return Layout(blocks, source_format="docx")
+
+
+def _table(table: DocxTable, number: int, numbering: _Numbering) -> Table:
+    rows = []
+    for r, row in enumerate(table.rows, start=1):
+        cells = []
+        for c, cell in enumerate(row.cells, start=1):
+            paragraphs = [numbering.label(p) + p.text for p in cell.paragraphs]
+            cells.append(Cell([p for p in paragraphs if p.strip()], Ref(table=number, row=r, col=c)))
+        rows.append(cells)
+    return Table(rows, Ref(table=number))
