@@ -45,10 +45,18 @@ class Cell:
 
     paragraphs: list[str]
     ref: Ref = field(default_factory=Ref)
+    # the visual lines, when a reader joined wrapped lines into paragraphs (PDF):
+    # name lists (责任单位) are better split from lines, since a name that fills
+    # the cell's width looks like a wrapped line
+    lines: list[str] | None = None
 
     @property
     def text(self) -> str:
         return "\n".join(p for p in self.paragraphs if p)
+
+    @property
+    def line_text(self) -> str:
+        return "\n".join(self.lines) if self.lines is not None else self.text
 
 
 @dataclass

@@ -240,6 +240,12 @@ def rebuild_run_together_tables(blocks: list) -> list:
     return out
 
 
+def _repair_cell(cell: Cell) -> Cell:
+    paragraphs = [t for t in (repair_text(p) for p in cell.paragraphs) if t]
+    lines = [t for t in (repair_text(x) for x in cell.lines) if t] if cell.lines is not None else None
+    return Cell(paragraphs, cell.ref, lines)
+
+
 # --- the pipeline of rules --------------------------------------------------
 
 def _title_candidates(blocks: list) -> list[str]:
@@ -260,10 +266,7 @@ def repair(layout: Layout) -> Layout:
                 for line in text.split("\n") if layout.wrapped else [text]:
                     blocks.append(Paragraph(line, block.ref, block.heading))
         else:
-            rows = [
-                [Cell([t for t in (repair_text(p) for p in cell.paragraphs) if t], cell.ref) for cell in row]
-                for row in block.rows
-            ]
+            rows = [[_repair_cell(cell) for cell in row] for row in block.rows]
             blocks.append(Table(rows, block.ref))
 
     if layout.wrapped:

@@ -52,7 +52,11 @@ def _value(texts: list[str], mapping: dict[int, str], name: str) -> str | None:
     return "\n".join(values)
 
 
-def row_to_draft(texts: list[str], mapping: dict[int, str], ref) -> TaskDraft:
+
+
+def row_to_draft(texts: list[str], mapping: dict[int, str], ref, line_texts: list[str] | None = None) -> TaskDraft:
+    """One data row to a draft. Name lists are read from the cells' visual lines."""
+    names = line_texts or texts
     seq = parse_seq(_value(texts, mapping, "seq"))
     name, description = _value(texts, mapping, "name"), _value(texts, mapping, "description")
     content = _value(texts, mapping, "content")
@@ -73,9 +77,9 @@ def row_to_draft(texts: list[str], mapping: dict[int, str], ref) -> TaskDraft:
         content=content or "",
         source_ref=squash_all(source_ref) or None if source_ref else None,
         section=_value(texts, mapping, "section"),
-        units=_value(texts, mapping, "units"),
-        co_units=_value(texts, mapping, "co_units"),
-        lead_officials=_value(texts, mapping, "lead_officials"),
+        units=_value(names, mapping, "units"),
+        co_units=_value(names, mapping, "co_units"),
+        lead_officials=_value(names, mapping, "lead_officials"),
         deadline=_value(texts, mapping, "deadline"),
         status=_value(texts, mapping, "status"),
         progress=_value(texts, mapping, "progress"),
@@ -133,4 +137,4 @@ def table_rows(table: Table, state: TableState):
         if section:
             yield "section", section, row[0].ref
             continue
-        yield "task", row_to_draft(texts, mapping, row[0].ref.with_(col=None)), row[0].ref
+        yield "task", row_to_draft(texts, mapping, row[0].ref.with_(col=None), [c.line_text for c in row]), row[0].ref

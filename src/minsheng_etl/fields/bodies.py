@@ -38,6 +38,22 @@ def _clean(name: str) -> str:
     return name
 
 
+def _broken_across(prev: str, line: str) -> bool:
+    """Is `line` the rest of a name that `prev` began (区人力资源 / 社会保障局,
+    林校路街道办 / 事处)?"""
+    if prev.endswith(("、", "，", ",")):
+        return False
+    tail = _clean(_split_line(prev)[-1])
+    head = _clean(_split_line(line)[0])
+    if not tail or not head:
+        return False
+    if not _ends_like_body(tail):
+        return True
+    # a suffix that spans the break: 办 + 事处 → 办事处
+    suffixes = profiles.load().body_suffixes
+    return any((tail + head).endswith(s) and len(s) > len(head) for s in suffixes)
+
+
 def split_bodies(text: str | None) -> list[str]:
     """A 主责单位 / 协办单位 cell or field value → one entry per body, in order."""
     if not text:
@@ -46,11 +62,9 @@ def split_bodies(text: str | None) -> list[str]:
     # join the halves of a name broken over two lines
     joined: list[str] = []
     for line in lines:
-        if joined:
-            tail = _split_line(joined[-1])[-1]
-            if tail and not _ends_like_body(_clean(tail)) and not joined[-1].endswith(("、", "，", ",")):
-                joined[-1] += line
-                continue
+        if joined and _broken_across(joined[-1], line):
+            joined[-1] += line
+            continue
         joined.append(line)
     names: list[str] = []
     for line in joined:
