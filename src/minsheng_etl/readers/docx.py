@@ -58,10 +58,23 @@ class _Numbering:
             for ilvl, spec in abstract.get(ref.get(qn("w:val")), {}).items():
                 self.levels[(num.get(qn("w:numId")), ilvl)] = spec
 
-    def label(self, paragraph: DocxParagraph) -> str:
+    @staticmethod
+    def _numpr(paragraph: DocxParagraph):
+        """numPr of the paragraph, else of its style or the style's bases (List Number)."""
         ppr = paragraph._p.pPr
-        numpr = ppr.numPr if ppr is not None else None
-        if numpr is None or numpr.numId is None:
+        if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
+            return ppr.numPr
+        style = paragraph.style
+        while style is not None:
+            sppr = style.element.pPr
+            if sppr is not None and sppr.numPr is not None and sppr.numPr.numId is not None:
+                return sppr.numPr
+            style = style.base_style
+        return None
+
+    def label(self, paragraph: DocxParagraph) -> str:
+        numpr = self._numpr(paragraph)
+        if numpr is None:
             return ""
         num_id = str(numpr.numId.val)
         ilvl = int(numpr.ilvl.val) if numpr.ilvl is not None else 0
