@@ -105,13 +105,18 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
 def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: str, *, force: bool = False,
                original_name: str | None = None) -> FileOutcome:
     name = original_name or path.name
+    sha: str | None = None
+    raw: Path | None = None
+
+    def fail(stage: str, reason: str) -> FileOutcome:
+        warehouse.record_reject(con, run, source_name=name, source_path=str(path),
+                                raw_path=str(raw) if raw else None, sha256=sha, stage=stage, reason=reason)
+        return FileOutcome(path, "failed", sha, stage=stage, reason=reason)
+
     try:
         data = path.read_bytes()
     except OSError as exc:
-        reason = f"cannot open: {exc.strerror or exc}"
-        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=None, sha256=None,
-                                stage="read", reason=reason)
-        return FileOutcome(path, "failed", stage="read", reason=reason)
+        return fail("read", f"cannot open: {exc.strerror or exc}")
     sha = hashlib.sha256(data).hexdigest()
     raw = store.keep(data, sha, path.suffix)
     if not force and warehouse.loaded_version(con, sha) == version:
@@ -119,14 +124,9 @@ def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: st
     try:
         parsed: Parsed = parse_bytes(data, path)
     except EtlError as exc:
-        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw), sha256=sha,
-                                stage=exc.stage, reason=str(exc))
-        return FileOutcome(path, "failed", sha, stage=exc.stage, reason=str(exc))
+        return fail(exc.stage, str(exc))
     except Exception as exc:  # a bug or a library failure: the file fails, the run goes on
-        reason = f"unexpected {type(exc).__name__}: {exc}"
-        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw), sha256=sha,
-                                stage="pipeline", reason=reason)
-        return FileOutcome(path, "failed", sha, stage="pipeline", reason=reason)
+        return fail("pipeline", f"unexpected {type(exc).__name__}: {exc}")
     try:
         with warehouse.transaction(con):
             n = warehouse.load_notice(con, doc_id=sha, notice=parsed.notice, source_name=name,
@@ -137,8 +137,5 @@ def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: st
                                         sha256=sha, stage="validate", record_ref=f"{r.ref} seq {r.seq}",
                                         field=r.field, value=r.value, reason=r.reason)
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        warehouse.record_reject(con, run, source_name=name, source_path=str(path), raw_path=str(raw), sha256=sha,
-                                stage="load", reason=reason)
-        return FileOutcome(path, "failed", sha, stage="load", reason=reason)
+        return fail("load", f"{type(exc).__name__}: {exc}")
     return FileOutcome(path, "loaded", sha, tasks=n, rejected_records=len(parsed.result.rejected))
