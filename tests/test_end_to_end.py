@@ -4,8 +4,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import ROOT, SHARED
 
 ETL = [sys.executable, "-m", "minsheng_etl.cli"]

@@ -8,7 +8,6 @@ in `rejects` with its stage and reason, and the run goes on.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -102,9 +101,9 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
     return summary
 
 
-def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: str, *, force: bool = False,
-               original_name: str | None = None) -> FileOutcome:
-    name = original_name or path.name
+def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: str, *,
+               force: bool = False) -> FileOutcome:
+    name = path.name
     sha: str | None = None
     raw: Path | None = None
 

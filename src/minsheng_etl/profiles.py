@@ -11,7 +11,7 @@ import hashlib
 import os
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import regex
@@ -66,12 +66,14 @@ class Profiles:
     fixed_phrases: tuple[str, ...]
     regions: dict[str, str]  # code -> name
 
+    @cached_property
     def column_synonyms(self) -> list[tuple[str, str]]:
         """(synonym, field) pairs, longest synonym first, ignore-list included."""
         pairs = [(s, f) for f, syns in self.columns.items() for s in syns]
         pairs += [(s, "ignore") for s in self.column_ignore]
         return sorted(pairs, key=lambda p: -len(p[0]))
 
+    @cached_property
     def label_synonyms(self) -> list[tuple[str, str]]:
         pairs = [(s, f) for f, syns in self.labels.items() for s in syns]
         return sorted(pairs, key=lambda p: -len(p[0]))
@@ -128,3 +130,19 @@ def fingerprint() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=512)
+def field_for_header(header: str) -> str | None:
+    """The field a header names: the field of the longest synonym it contains."""
+    text = regex.sub(r"\s+", "", header).replace("（", "(").replace("）", ")")
+    text = regex.sub(r"\(.*?\)$", "", text) or text  # 主责单位（部门） → 主责单位
+    if not text:
+        return None
+    for synonym, field in load().column_synonyms:
+        if text == synonym:
+            return field
+    for synonym, field in load().column_synonyms:
+        if synonym in text:
+            return field
+    return None

@@ -6,6 +6,7 @@ returns a new Layout; readers never repair and extraction never sees defects.
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import regex
 
@@ -83,7 +84,7 @@ _OPEN_CLOSE = (("《", "》"), ("（", "）"), ("(", ")"), ("“", "”"))
 
 def _starts_with_label(text: str) -> bool:
     head = text.lstrip()[:16]
-    for synonym, _field in profiles.load().label_synonyms():
+    for synonym, _field in profiles.load().label_synonyms:
         if head.startswith(synonym):
             rest = head[len(synonym):]
             if not rest or rest[0] in "：:\t ":
@@ -149,13 +150,20 @@ def strip_title_echo(text: str, titles: list[str]) -> str:
 _PERIOD_PREFIX = r"(?:第?[一二三四1-4]季度|[上下]半年|半年|全年|年度|本期|\d{1,2}(?:[-—至~]\d{1,2})?月份?)"
 
 
-def _header_segments(text: str) -> list[str] | None:
-    """Split a run-together header line (序号任务内容三季度进展情况) into known headers."""
+@lru_cache(maxsize=1)
+def _header_pattern() -> regex.Pattern:
+    synonyms = [s for s, _ in profiles.load().column_synonyms]
+    return regex.compile(rf"(?:{_PERIOD_PREFIX})?(?:{'|'.join(map(regex.escape, synonyms))})")
+
+
+@lru_cache(maxsize=4096)
+def _header_segments(text: str) -> tuple[str, ...] | None:
+    """Split a run-together header line (序号任务内容三季度进展情况) into known headers.
+    Called for every pair of lines repair considers joining, hence cached."""
     text = squash_all(text)
     if len(text) < 4 or len(text) > 60:
         return None
-    synonyms = [s for s, _ in profiles.load().column_synonyms()]
-    pattern = regex.compile(rf"(?:{_PERIOD_PREFIX})?(?:{'|'.join(map(regex.escape, synonyms))})")
+    pattern = _header_pattern()
     # dynamic programming: best split covering the whole line with the fewest parts
     best: dict[int, list[str]] = {0: []}
     for start in range(len(text)):
@@ -168,13 +176,7 @@ def _header_segments(text: str) -> list[str] | None:
                 if end not in best or len(candidate) < len(best[end]):
                     best[end] = candidate
     parts = best.get(len(text))
-    return parts if parts and len(parts) >= 2 else None
-
-
-def _field_of(header: str) -> str | None:
-    from .extract.columns import field_for_header  # local import: extract depends on repair's output only
-
-    return field_for_header(header)
+    return tuple(parts) if parts and len(parts) >= 2 else None
 
 
 _ROW_START = regex.compile(r"^\s*(\d{1,3})(?=[\s\p{Han}“《（(])")
@@ -203,7 +205,7 @@ def rebuild_run_together_tables(blocks: list) -> list:
     while i < len(blocks):
         block = blocks[i]
         parts = _header_segments(block.text) if isinstance(block, Paragraph) else None
-        fields = [_field_of(p) for p in parts] if parts else None
+        fields = [profiles.field_for_header(p) for p in parts] if parts else None
         if not fields or fields[0] != "seq" or fields[1:] not in (["content", "progress"], ["content"]):
             out.append(block)
             i += 1

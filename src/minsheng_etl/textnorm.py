@@ -5,10 +5,6 @@ import unicodedata
 
 import regex
 
-CJK = r"\p{Han}"
-# Full-width punctuation and brackets that never need a space beside them.
-CJK_PUNCT = "，。、；：？！“”‘’（）《》〔〕【】『』「」—…·％"
-
 _SPACES = regex.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b]+")
 _SPACES_NO_TAB = regex.compile(r"[ \u3000\u00a0\u2002\u2003\u2009\u200b]+")
 _BLANK_LINES = regex.compile(r"\n\s*\n+")

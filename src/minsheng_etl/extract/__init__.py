@@ -7,7 +7,7 @@ records validated against the contract in models.py.
 """
 from __future__ import annotations
 
-from ..layout import Layout, Paragraph, Table
+from ..layout import Layout, Paragraph
 from . import prose, tables
 from .assemble import ExtractResult, assemble
 from .document import read_facts
@@ -28,7 +28,7 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
         if isinstance(block, Paragraph):
             prose.feed(state, block)
             continue
-        for kind, payload, ref in tables.table_rows(block, table_state):
+        for kind, payload in tables.table_rows(block, table_state):
             if kind == "header":
                 progress_headers += [h for i, h in enumerate(payload) if table_state.mapping.get(i) == "progress"]
                 continue

@@ -93,7 +93,7 @@ def assemble(facts: Facts, drafts: list[TaskDraft]) -> ExtractResult:
         lists.setdefault(draft.list_no, []).append(draft)
     tasks: list[Task] = []
     rejected: list[RecordError] = []
-    for index, (list_no, members) in enumerate(sorted(lists.items())):
+    for index, (_list_no, members) in enumerate(sorted(lists.items())):
         heading = members[0].section
         year = list_year(heading, facts, members)
         kind = list_kind(heading, facts, members)

@@ -1,30 +1,13 @@
 """Table headers → record fields, through the synonyms in parsers/columns.toml."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import regex
 
 from .. import profiles
+from ..profiles import field_for_header  # noqa: F401  (the header → field lookup lives with the synonyms)
 from ..textnorm import squash_all
 
 _PERIOD = regex.compile(r"(\d{1,2})\s*(?:[-—至~]\s*(\d{1,2}))?\s*月|([一二三四1-4])季度|([上下])半年|全年|年度")
-
-
-@lru_cache(maxsize=512)
-def field_for_header(header: str) -> str | None:
-    """The field a header names: the field of the longest synonym it contains."""
-    text = squash_all(header).replace("（", "(").replace("）", ")")
-    text = regex.sub(r"\(.*?\)$", "", text) or text  # 主责单位（部门） → 主责单位
-    if not text:
-        return None
-    for synonym, field in profiles.load().column_synonyms():
-        if text == synonym:
-            return field
-    for synonym, field in profiles.load().column_synonyms():
-        if synonym in text:
-            return field
-    return None
 
 
 def period_rank(header: str) -> int:

@@ -68,13 +68,13 @@ def task_style(paragraphs: list[str]) -> str | None:
 
 @lru_cache(maxsize=1)
 def _label_pattern() -> regex.Pattern:
-    pairs = profiles.load().label_synonyms()
+    pairs = profiles.load().label_synonyms
     names = "|".join(regex.escape(s) for s, _ in pairs)
     return regex.compile(rf"(?P<label>{names})(?:\s*[：:]|\t+|\s+(?=\S)|(?=\d{{4}}\s*年))")
 
 
 def _label_field(label: str) -> str:
-    return dict(profiles.load().label_synonyms())[label]
+    return dict(profiles.load().label_synonyms)[label]
 
 
 @dataclass
@@ -122,6 +122,14 @@ def _expected(state: ProseState) -> list[int]:
     return [state.current.seq + 1]
 
 
+@lru_cache(maxsize=1024)
+def _number_marker(style: str, n: int) -> regex.Pattern:
+    """The marker of task number n anywhere in a line (cached: looked for in every line)."""
+    if style == "arabic":
+        return regex.compile(rf"(?<![\d.．]){n}\s*[.．、](?!\d)")
+    return regex.compile(rf"[（(]\s*{n}\s*[）)]")
+
+
 def _glued_task_start(text: str, state: ProseState, start: int, after_heading: bool = False) -> int | None:
     """Where the next task's number starts inside a line, if it does."""
     if state.style not in ("arabic", "arabic_paren"):
@@ -130,11 +138,7 @@ def _glued_task_start(text: str, state: ProseState, start: int, after_heading: b
     if after_heading:
         numbers = numbers + [1]
     for n in numbers:
-        if state.style == "arabic":
-            pattern = regex.compile(rf"(?<![\d.．]){n}\s*[.．、](?!\d)")
-        else:
-            pattern = regex.compile(rf"[（(]\s*{n}\s*[）)]")
-        for m in pattern.finditer(text, start):
+        for m in _number_marker(state.style, n).finditer(text, start):
             before = text[:m.start()].rstrip()
             if not before:
                 continue

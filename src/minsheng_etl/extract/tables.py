@@ -113,16 +113,16 @@ def header_of(table: Table) -> tuple[int, dict[int, str]] | None:
 
 
 def table_rows(table: Table, state: TableState):
-    """Yield (kind, payload, ref) for each row: ('task', TaskDraft), ('section', text),
-    ('header', None). Updates the state's mapping for tables continued on."""
+    """Yield (kind, payload) for each row: ('task', TaskDraft), ('section', text),
+    ('header', header texts). Updates the state's mapping for tables continued on."""
     found = header_of(table)
     if found:
         start, mapping = found
         state.mapping, state.header = mapping, _cells(table.rows[start])
         state.width = len(table.rows[start])
-        yield "header", state.header, table.ref
+        yield "header", state.header
         rows = table.rows[start + 1:]
-    elif state.mapping and table.rows and abs(len(table.rows[0]) - state.width) <= 0:
+    elif state.mapping and table.rows and len(table.rows[0]) == state.width:
         mapping, rows = state.mapping, table.rows  # continued from the previous table
     else:
         return
@@ -135,6 +135,6 @@ def table_rows(table: Table, state: TableState):
             continue  # the header repeated on a new page
         section = _is_section_row(texts, mapping)
         if section:
-            yield "section", section, row[0].ref
+            yield "section", section
             continue
-        yield "task", row_to_draft(texts, mapping, row[0].ref.with_(col=None), [c.line_text for c in row]), row[0].ref
+        yield "task", row_to_draft(texts, mapping, row[0].ref.with_(col=None), [c.line_text for c in row])

@@ -20,12 +20,11 @@ _CN = "零一二三四五六七八九十"
 
 
 def _cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 23 → 二十三 (Word's chineseCounting list numbers)."""
     if n <= 10:
         return _CN[n]
-    if n < 20:
-        return "十" + (_CN[n - 10] if n > 10 else "")
     tens, ones = divmod(n, 10)
-    return _CN[tens] + "十" + (_CN[ones] if ones else "")
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
 
 
 class _Numbering:

@@ -53,8 +53,7 @@ class PageContent:
 
 def _lines_from_chars(chars: list[dict]) -> list[Line]:
     """Cluster characters into lines by their vertical position, in reading order."""
-    chars = [c for c in chars if c.get("text") and not c["text"].isspace() or c.get("text") == " "]
-    chars.sort(key=lambda c: (round(c["top"]), c["x0"]))
+    chars = [c for c in chars if c.get("text")]
     lines: list[list[dict]] = []
     for ch in sorted(chars, key=lambda c: c["top"]):
         size = ch.get("size", 10) or 10
@@ -118,14 +117,17 @@ def _read_page(page, number: int) -> PageContent:
     tables = page.find_tables()
     table_boxes = [t.bbox for t in tables]
     for table in tables:
+        in_table = [c for c in chars if _inside(c, table.bbox)]
         rows = []
         for row in table.rows:
+            _x0, top, _x1, bottom = row.bbox
+            band = [c for c in in_table if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
             cells = []
             for bbox in row.cells:
                 if bbox is None:
                     cells.append(None)  # covered by a merged cell
                     continue
-                inner = [c for c in chars if _inside(c, bbox)]
+                inner = [c for c in band if _inside(c, bbox)]
                 cells.append((_lines_from_chars(inner), bbox))
             rows.append(cells)
         content.tables.append((table.bbox[1], rows, table.bbox))
