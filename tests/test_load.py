@@ -2,7 +2,7 @@
 import duckdb
 import pytest
 
-from minsheng_etl import warehouse
+from minsheng_etl import loader, warehouse
 from minsheng_etl.errors import WarehouseBusy
 from minsheng_etl.ingest import ingest
 
@@ -62,13 +62,13 @@ def test_a_failing_load_rolls_back_that_file_only(paths, monkeypatch):
     ingest([src / "good.txt"], db_path=db, raw_root=raw)
     (src / "other.txt").write_text(GOOD.replace("区教委", "区体育局"), encoding="utf-8")
 
-    real = warehouse.load_notice
+    real = loader.load_notice
 
     def broken(con, **kw):
         real(con, **kw)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(warehouse, "load_notice", broken)
+    monkeypatch.setattr(loader, "load_notice", broken)
     summary = ingest([src / "other.txt"], db_path=db, raw_root=raw)
     assert summary.failed == 1 and summary.outcomes[0].stage == "load"
     assert rows(db, "SELECT count(*) FROM documents") == [(1,)]  # nothing half written

@@ -96,10 +96,144 @@ def ingest(
     except (WarehouseBusy, SchemaError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
+    _upgrade_note(summary.upgraded)
     out.print(f"run {summary.run_id}: {len(summary.outcomes)} files, {summary.count('loaded')} loaded, "
               f"{summary.count('unchanged')} unchanged, {summary.failed} failed → {db}")
     if summary.failed or missing:
         raise typer.Exit(1)
+
+
+def _upgrade_note(applied: list[str]) -> None:
+    if applied and any("view" not in name for name in applied) and "001_core.sql" not in applied:
+        err.print(f"[yellow]upgraded[/yellow] the warehouse schema ({', '.join(applied)}); documents loaded "
+                  f"before carry the new columns empty until `etl rebuild`")
+
+
+@app.command()
+def rebuild(
+    db: Path = DB_OPTION,
+    raw: Path = RAW_OPTION,
+    wait: float = WAIT_OPTION,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary and failures"),
+    show: int = typer.Option(10, "--show", help="tasks to list per kind of change"),
+) -> None:
+    """Re-derive the whole warehouse from the raw store, then swap it in atomically.
+
+    The old warehouse stays readable, and untouched if the rebuild fails or is
+    killed. Prints the tasks added, removed and changed against it. Exit status
+    0 when every file loaded, 1 when some were rejected (the new warehouse is in
+    place), 2 when the rebuild did not happen (the old warehouse is as it was)."""
+    from .rebuild import rebuild as run_rebuild
+
+    out = Console()
+
+    def on_file(o):
+        if o.status == "failed":
+            err.print(f"[red]failed[/red]    {o.path.name}: {o.stage}: {o.reason}")
+        elif not quiet:
+            out.print(f"[green]loaded[/green]    {o.path.name}: {o.tasks} tasks")
+
+    try:
+        result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=on_file)
+    except (WarehouseBusy, SchemaError) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    except Exception as exc:
+        err.print(f"[red]rebuild failed[/red], the warehouse is unchanged: {type(exc).__name__}: {exc}")
+        raise typer.Exit(2)
+    summary, diff = result.summary, result.diff
+    out.print(f"rebuilt {db} from {len(summary.outcomes)} files in {raw}: {summary.count('loaded')} loaded, "
+              f"{summary.failed} failed; documents {diff.documents_before} → {diff.documents_after}")
+    out.print(f"tasks: {len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
+              + (" (no change)" if diff.unchanged else ""))
+    for label, items in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
+        for tid, content in items[:show]:
+            out.print(f"  {label:<8} {tid}  {content[:50]}")
+        if len(items) > show:
+            out.print(f"  … {len(items) - show} more {label}")
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show")) -> None:
+    """What the warehouse holds: notices, documents, tasks, bodies, recent runs, rejects."""
+    con = _reader(db)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        out = Console()
+        (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
+        (tasks, overdue), = q("SELECT count(*), count(*) FILTER (WHERE overdue) FROM tasks_flat")
+        (bodies, unknown), = q("""SELECT count(DISTINCT canonical_name), count(DISTINCT name) FILTER (WHERE NOT known)
+                                 FROM task_units WHERE role <> 'official'""")
+        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({overdue} overdue), "
+                  f"{bodies} bodies ({unknown} names not in the alias table: etl units --unknown)")
+        for fmt, n in q("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 1"):
+            out.print(f"  {fmt:<5} {n} documents")
+        table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",
+                          title="recent runs")
+        for row in q(f"""SELECT run_id, command, strftime(started_at, '%Y-%m-%d %H:%M:%S'),
+                         coalesce(strftime(finished_at, '%Y-%m-%d %H:%M:%S'), 'did not finish'),
+                         files_seen, loaded, unchanged, failed FROM ingest_runs ORDER BY started_at DESC
+                         LIMIT {int(runs)}"""):
+            table.add_row(*[str(v) for v in row])
+        out.print(table)
+        rejects = q("""SELECT source_name, stage, reason, strftime(rejected_at, '%Y-%m-%d %H:%M:%S') FROM rejects
+                       WHERE record_ref IS NULL ORDER BY rejected_at DESC LIMIT 20""")
+        if rejects:
+            rt = RichTable("file", "stage", "reason", "when", title="rejected files")
+            for row in rejects:
+                rt.add_row(*[str(v) for v in row])
+            out.print(rt)
+    finally:
+        con.close()
+
+
+@app.command()
+def units(
+    db: Path = DB_OPTION,
+    unknown: bool = typer.Option(False, "--unknown", help="only names the alias table does not know"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json"),
+) -> None:
+    """Responsible bodies as written and their canonical names (parsers/body_aliases.toml).
+
+    `--unknown` lists names the alias table does not know, most used first, so an
+    analyst can add them."""
+    sql = f"""SELECT d.region, u.name, u.canonical_name, u.known, count(DISTINCT u.task_id) AS tasks
+              FROM task_units u JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
+              WHERE u.role <> 'official' {"AND NOT u.known" if unknown else ""}
+              GROUP BY ALL ORDER BY tasks DESC, d.region, u.name"""
+    _print_query(db, sql, fmt, 0)
+
+
+@app.command()
+def export(
+    name: str = typer.Argument(..., help="a table or view, e.g. tasks_flat, target_vs_achieved"),
+    output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
+    fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or xlsx (default: from the file suffix)"),
+    db: Path = DB_OPTION,
+) -> None:
+    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表)."""
+    from .export import ExportError, export_relation
+
+    fmt = (fmt or output.suffix.lstrip(".")).lower()
+    con = _reader(db)
+    try:
+        rows = export_relation(con, name, output, fmt)
+    except ExportError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+    finally:
+        con.close()
+    Console().print(f"wrote {rows} rows of {name} to {output}")
+
+
+def _reader(db: Path):
+    try:
+        return warehouse.connect(db, read_only=True)
+    except (FileNotFoundError, WarehouseBusy) as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
 
 
 @app.command()
@@ -110,13 +244,16 @@ def query(
     limit: int = typer.Option(200, "--limit", help="rows to show in table format (0: all)"),
 ) -> None:
     """Run SQL on a read-only connection to the warehouse."""
+    _print_query(db, sql, fmt, limit)
+
+
+def _print_query(db: Path, sql: str, fmt: str, limit: int) -> None:
     import csv
 
-    try:
-        con = warehouse.connect(db, read_only=True)
-    except (FileNotFoundError, WarehouseBusy) as exc:
-        err.print(f"[red]error[/red] {exc}")
+    if fmt not in ("table", "csv", "json"):
+        err.print(f"[red]error[/red] unknown format {fmt!r}: use table, csv or json")
         raise typer.Exit(2)
+    con = _reader(db)
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
@@ -133,17 +270,13 @@ def query(
     elif fmt == "json":
         sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str, indent=1)
                          + "\n")
-    elif fmt == "table":
+    else:
         table = RichTable(*columns, show_lines=False)
         for row in rows[: limit or None]:
             table.add_row(*["" if v is None else str(v) for v in row])
         Console().print(table)
         if limit and len(rows) > limit:
             err.print(f"({len(rows)} rows, {limit} shown: --limit 0 for all, or --format csv)")
-    else:
-        err.print(f"[red]error[/red] unknown format {fmt!r}: use table, csv or json")
-        raise typer.Exit(2)
-
 
 
 @app.command()

@@ -82,6 +82,37 @@ class Task(Strict):
         return names
 
 
+Status = Literal["completed", "in_progress", "not_started"]
+
+
+class Measure(Strict):
+    """A quantity read from a task's content (a target) or its progress (an achievement)."""
+
+    position: int = Field(ge=1, description="1-based order in its text")
+    value: float = Field(ge=0)
+    unit: str = Field(min_length=1)
+    comparator: Literal[">=", "<=", "~"] | None = Field(default=None, description="不少于/以上 >=, 不超过 <=, 约 ~")
+    noun: str | None = Field(default=None, description="what it counts: 养老家庭照护床位")
+    text: str = Field(description="as printed")
+
+
+class Achievement(Measure):
+    target_position: int | None = Field(default=None, description="the target it reports on, if matched")
+    ratio: float | None = Field(default=None, ge=0, description="achieved / target")
+
+
+class TaskMeasures(Strict):
+    """What a task's numbers and words say about how far along it is."""
+
+    as_of: dt.date | None = Field(default=None, description="the date the report speaks for")
+    status: Status | None = Field(default=None, description="completed / in_progress / not_started")
+    status_basis: Literal["notice", "numbers", "stated_share", "progress", "list_kind"] | None = None
+    overdue: bool = False
+    stated_share: float | None = Field(default=None, ge=0, description="完成任务的40% → 40.0 (percent)")
+    targets: list[Measure] = Field(default_factory=lambda: [])
+    achievements: list[Achievement] = Field(default_factory=lambda: [])
+
+
 class Notice(Strict):
     document: DocumentFacts
     tasks: list[Task]

@@ -28,6 +28,9 @@ def _resource_dir(name: str, env: str) -> Path:
     raise FileNotFoundError(f"cannot find the '{name}' folder next to the package or at the repository root")
 
 
+LOAD_TIME_FILES = {"body_aliases.toml"}
+
+
 def parsers_dir() -> Path:
     return _resource_dir("parsers", "MINSHENG_PARSERS")
 
@@ -64,6 +67,13 @@ class Profiles:
     quantity_not_after: tuple[str, ...]
     quantity_not_before: tuple[str, ...]
     fixed_phrases: tuple[str, ...]
+    noun_verbs: tuple[str, ...]
+    noun_stops: tuple[str, ...]
+    target_words: tuple[str, ...]
+    achieved_words: tuple[str, ...]
+    status_words: dict[str, tuple[str, ...]]  # completed / in_progress / not_started -> words
+    stated_share: tuple[regex.Pattern, ...]
+    same_measure: dict[str, str]  # unit -> the first unit of its group
     regions: dict[str, str]  # code -> name
 
     @cached_property
@@ -89,6 +99,10 @@ def _load_regions(path: Path) -> dict[str, str]:
     return regions
 
 
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def load() -> Profiles:
     columns = _load_toml("columns.toml")
@@ -96,6 +110,7 @@ def load() -> Profiles:
     bodies = _load_toml("bodies.toml")
     glyphs = _load_toml("glyphs.toml")
     quantities = _load_toml("quantities.toml")
+    status = _load_toml("status.toml")
     fields = dict(columns["fields"])
     ignore = fields.pop("ignore", []) + columns.get("ignore", [])
     label_fields = dict(labels["fields"])
@@ -104,29 +119,37 @@ def load() -> Profiles:
         column_ignore=ignore,
         co_when_beside_units=columns.get("co_when_beside_units", {}).get("headers", []),
         labels=label_fields,
-        body_suffixes=tuple(sorted(set(bodies["suffixes"]), key=len, reverse=True)),
+        body_suffixes=_longest_first(bodies["suffixes"]),
         body_complete=frozenset(bodies.get("complete_names", [])),
         body_separators=tuple(bodies.get("separators", ["、"])),
         body_trailing=tuple(bodies.get("trailing", [])),
         glyph_rules=tuple(
             GlyphRule(r["name"], regex.compile(r["pattern"]), r["replacement"]) for r in glyphs.get("rule", [])
         ),
-        quantity_units=tuple(sorted(set(quantities["units"]), key=len, reverse=True)),
+        quantity_units=_longest_first(quantities["units"]),
         currency_units=frozenset(quantities.get("currency", [])),
         quantity_not_after=tuple(quantities.get("not_after", [])),
         quantity_not_before=tuple(quantities.get("not_before", [])),
-        fixed_phrases=tuple(sorted(set(quantities.get("fixed_phrases", [])), key=len, reverse=True)),
+        fixed_phrases=_longest_first(quantities.get("fixed_phrases", [])),
+        noun_verbs=_longest_first(quantities.get("noun_verbs", [])),
+        noun_stops=_longest_first(quantities.get("noun_stops", [])),
+        target_words=tuple(quantities.get("target_words", [])),
+        achieved_words=tuple(quantities.get("achieved_words", [])),
+        status_words={k: _longest_first(status.get(k, [])) for k in ("not_started", "in_progress", "completed")},
+        stated_share=tuple(regex.compile(p) for p in status.get("stated_share", [])),
+        same_measure={u: group[0] for group in status.get("same_measure", []) for u in group},
         regions=_load_regions(parsers_dir() / "regions.tsv"),
     )
 
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Hash of every profile file: part of the parser version, so a profile edit
-    invalidates cached parses."""
+    """Hash of every profile file the parse reads: part of the parser version, so a
+    profile edit invalidates cached parses. The body alias table is applied at load
+    time and re-applied by every ingest, so editing it re-parses nothing."""
     digest = hashlib.sha256()
     for path in sorted(parsers_dir().iterdir()):
-        if path.is_file():
+        if path.is_file() and path.name not in LOAD_TIME_FILES:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

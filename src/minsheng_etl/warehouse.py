@@ -1,24 +1,29 @@
-"""The DuckDB warehouse: schema from schemas/*.sql, one transaction per file,
-idempotent by content hash, a run log and a rejects table.
+"""The DuckDB warehouse file: schema from schemas/*.sql, writers, runs and rejects.
 
-DuckDB lets one process write a file at a time; a second writer gets a lock
-error, which we turn into a clear message (and wait for, when asked).
+Writers never open the warehouse in place. `writer()` takes the writer lock
+(<db>.lock; a second writer waits up to --wait, then is told who holds it), works
+on a copy, and moves the copy over the warehouse in one atomic rename when it is
+done. So readers (`etl query`) keep reading the last complete state while an
+ingest or rebuild runs, and a writer killed mid-way leaves the warehouse as it was.
 """
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
+import os
 import re
+import shutil
 import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 
 from .errors import SchemaError, WarehouseBusy
-from .models import Notice
 from .profiles import schemas_dir
 
 DEFAULT_DB = Path("data/curated/minsheng.duckdb")
@@ -44,7 +49,8 @@ def _lock_holder(message: str) -> str:
     return f"process {m.group(1)}" if m else "another process"
 
 
-def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
+def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
+            on_migrate=None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a lock held by another writer is waited for up to `wait`
     seconds, then reported as WarehouseBusy naming the holder."""
     db_path = Path(db_path)
@@ -65,7 +71,9 @@ def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0) 
                     f"try again when it finishes, or pass --wait SECONDS") from exc
             time.sleep(0.5)
     if not read_only:
-        migrate(con)
+        applied = migrate(con)
+        if applied and on_migrate:
+            on_migrate(applied)
     return con
 
 
@@ -81,7 +89,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         raise SchemaError(f"this warehouse has schema version {max(newer)}, newer than this etl knows "
                            f"({max(known, default=0)}): upgrade minsheng-etl")
     done = []
-    for version, name, path in _schema_files():
+    # table files in order, then view files: views may use columns a later table file adds
+    ordered = sorted(_schema_files(), key=lambda f: ("view" in f[1], f[0]))
+    for version, name, path in ordered:
         sql = path.read_text(encoding="utf-8")
         checksum = hashlib.sha256(sql.encode()).hexdigest()[:16]
         if version in applied and applied[version][1] == checksum:
@@ -140,40 +150,89 @@ def transaction(con):
     con.execute("COMMIT")
 
 
-def _delete_document(con, doc_id: str) -> None:
-    con.execute("DELETE FROM task_units WHERE task_id IN (SELECT task_id FROM tasks WHERE doc_id = ?)", [doc_id])
-    con.execute("DELETE FROM targets WHERE task_id IN (SELECT task_id FROM tasks WHERE doc_id = ?)", [doc_id])
-    con.execute("DELETE FROM tasks WHERE doc_id = ?", [doc_id])
-    con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+# --- writers ------------------------------------------------------------------
+
+def _lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".lock")
 
 
-def load_notice(con, *, doc_id: str, notice: Notice, source_name: str, source_path: str | None, raw_path: str,
-                fmt: str, pages: int | None, parser_version: str, canonical=lambda name: name) -> int:
-    """Replace a document's rows with this notice's, inside the caller's transaction.
-    Returns the number of tasks loaded."""
-    _delete_document(con, doc_id)
-    doc = notice.document
-    con.execute("""INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [doc_id, source_name, source_path, raw_path, fmt, doc.title, doc.issuer, doc.doc_number, doc.region,
-                 doc.published, doc.period, parser_version, pages, len(notice.tasks), dt.datetime.now()])
-    task_rows, unit_rows, target_rows = [], [], []
-    for task in notice.tasks:
-        task_id = f"{doc_id[:16]}:{task.list}:{task.seq}"
-        ref = task.ref
-        task_rows.append([task_id, doc_id, task.list, task.year, task.list_kind, task.section, task.seq,
-                          task.source_ref, task.content, task.deadline, task.deadline_text, task.status, task.progress,
-                          ref.label if ref else None, ref.page if ref else None, ref.table if ref else None,
-                          ref.row if ref else None, ref.line if ref else None])
-        for role, names in (("lead", task.units), ("co", task.co_units), ("official", task.lead_officials)):
-            for position, name in enumerate(names, start=1):
-                unit_rows.append([task_id, role, position, name, canonical(name) if role != "official" else name])
-        for position, target in enumerate(task.targets, start=1):
-            target_rows.append([task_id, position, target.value, target.unit])
-    if task_rows:
-        con.executemany("INSERT OR REPLACE INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        task_rows)
-    if unit_rows:
-        con.executemany("INSERT INTO task_units VALUES (?, ?, ?, ?, ?)", unit_rows)
-    if target_rows:
-        con.executemany("INSERT INTO targets VALUES (?, ?, ?, ?)", target_rows)
-    return len(task_rows)
+@contextmanager
+def writer_lock(db_path: Path, *, wait: float = 0.0, command: str = "etl") -> Iterator[None]:
+    """One writer at a time per warehouse. The lock file names the holder."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(_lock_path(db_path), "a+", encoding="utf-8")
+    deadline = time.monotonic() + max(wait, 0.0)
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "another process"
+                    raise WarehouseBusy(
+                        f"the warehouse {db_path} is being written by {holder}; it stays readable meanwhile "
+                        f"(etl query). Try again when it finishes, or pass --wait SECONDS") from None
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"process {os.getpid()} ({command}, since {dt.datetime.now():%Y-%m-%d %H:%M:%S})")
+        fh.flush()
+        yield
+    finally:
+        fh.close()  # closing releases the lock
+
+
+def _scratch_path(db_path: Path) -> Path:
+    return db_path.with_name(f"{db_path.name}.{os.getpid()}.tmp")
+
+
+def _remove_scratch(db_path: Path) -> None:
+    """Copies left by a writer that was killed (we hold the lock: none is live)."""
+    for leftover in db_path.parent.glob(f"{db_path.name}.*.tmp*"):
+        leftover.unlink(missing_ok=True)
+
+
+def publish(scratch: Path, db_path: Path) -> None:
+    """Move a finished copy over the warehouse: atomic on POSIX, durable after fsync."""
+    with open(scratch, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(scratch, db_path)
+    dir_fd = os.open(db_path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextmanager
+def writer(db_path: Path | str, *, wait: float = 0.0, fresh: bool = False, command: str = "etl",
+           on_migrate=None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a copy of the warehouse (an empty one when `fresh`), published
+    over it when the block ends without error, thrown away otherwise."""
+    db_path = Path(db_path)
+    with writer_lock(db_path, wait=wait, command=command):
+        _remove_scratch(db_path)
+        scratch = _scratch_path(db_path)
+        if db_path.exists() and not fresh:
+            shutil.copyfile(db_path, scratch)
+        con = connect(scratch, on_migrate=on_migrate)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            _remove_scratch(db_path)
+            raise
+        con.close()
+        publish(scratch, db_path)
+
+
+def set_state(con, name: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO derived_state VALUES (?, ?)", [name, value])
+
+
+def get_state(con, name: str) -> str | None:
+    row = con.execute("SELECT value FROM derived_state WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None

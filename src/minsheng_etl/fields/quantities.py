@@ -35,6 +35,9 @@ class Quantity:
     start: int  # span in the cleaned text
     end: int
     text: str  # the matched text, as printed
+    noun: str | None = None  # the thing counted: 新增200张养老床位 → 养老床位
+    clause: str = ""  # the clause it sits in (between ，。；), for matching
+    lead: str = ""  # its sentence up to the number (between 。；), for telling achievements from targets
 
 
 @lru_cache(maxsize=1)
@@ -74,8 +77,72 @@ def _comparator(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_CLAUSE_END = set("，。；;,!！?？\n")
+_SENTENCE_END = set("。；;!！?？\n")
+_NOUN_END = _CLAUSE_END | set("、：:（）()“”\"《》 \t")
+
+
+def _span_back(text: str, start: int, stops: set[str], limit: int) -> int:
+    i = start
+    while i > 0 and start - i < limit and text[i - 1] not in stops:
+        i -= 1
+    return i
+
+
+def _span_forward(text: str, end: int, stops: set[str], limit: int) -> int:
+    j = end
+    while j < len(text) and j - end < limit and text[j] not in stops:
+        j += 1
+    return j
+
+
+def _noun_after(text: str, end: int) -> str:
+    run = text[end:_span_forward(text, end, _NOUN_END, 14)]
+    run = regex.split(r"[\d\p{Latin}]", run, maxsplit=1)[0]
+    cut = min((i for i in (run.find(w) for w in profiles.load().noun_stops) if i >= 0), default=len(run))
+    return run[:cut]
+
+
+def _noun_before(text: str, start: int) -> str:
+    seg = text[_span_back(text, start, _NOUN_END, 16):start]
+    seg = regex.split(r"\d", seg)[-1]
+    verbs = profiles.load().noun_verbs
+    stripped = True
+    while stripped:  # 招聘活动不少于200场, 已完工33条: a verb or comparator just before the number
+        stripped = False
+        for verb in verbs:
+            if seg.endswith(verb):
+                seg, stripped = seg[: -len(verb)], True
+                break
+    best = 0
+    for verb in verbs:
+        i = seg.rfind(verb)
+        while i >= 0 and len(seg) - (i + len(verb)) < 2:  # the verb must leave a noun behind it
+            i = seg.rfind(verb, 0, i)
+        if i >= 0:
+            best = max(best, i + len(verb))
+    return seg[best:].lstrip("的个")
+
+
+def counted_noun(text: str, start: int, end: int) -> str | None:
+    """The thing a quantity counts: after the unit (200张养老床位), else before the number
+    once the verb is cut off (建设筹集保障性住房4000套 → 保障性住房)."""
+    noun = _noun_after(text, end)
+    if len(noun) < 2:
+        noun = _noun_before(text, start)
+    return noun if len(noun) >= 2 else None
+
+
 def _plain(value: Decimal) -> float:
     return float(value.normalize()) if value == value.to_integral_value() else float(value)
+
+
+def _context(clean: str, start: int, end: int) -> dict:
+    return {
+        "noun": counted_noun(clean, start, end),
+        "clause": clean[_span_back(clean, start, _CLAUSE_END, 60):_span_forward(clean, end, _CLAUSE_END, 60)],
+        "lead": clean[_span_back(clean, start, _SENTENCE_END, 200):start],
+    }
 
 
 def find_quantities(text: str | None) -> list[Quantity]:
@@ -122,7 +189,8 @@ def find_quantities(text: str | None) -> list[Quantity]:
             value *= MULTIPLIERS[m.group("mult")]
         unit_out = "%" if unit == "％" else unit
         comparator = ">=" if m.group("approx") else _comparator(masked, start, unit_end)
-        q = Quantity(_plain(value), unit_out, comparator, start, unit_end, clean[start:unit_end])
+        context = _context(clean, start, unit_end)
+        q = Quantity(_plain(value), unit_out, comparator, start, unit_end, clean[start:unit_end], **context)
         # a range gives both ends: 2至3个 → 2 个 and 3 个
         r = range_first.search(masked[max(0, start - 12):start])
         if r:
@@ -131,7 +199,8 @@ def find_quantities(text: str | None) -> list[Quantity]:
                 if m.group("mult"):
                     first *= MULTIPLIERS[m.group("mult")]
                 rstart = start - (len(masked[max(0, start - 12):start]) - r.start("first"))
-                found.append(Quantity(_plain(first), unit_out, comparator, rstart, unit_end, clean[rstart:unit_end]))
+                found.append(Quantity(_plain(first), unit_out, comparator, rstart, unit_end, clean[rstart:unit_end],
+                                      **context))
         found.append(q)
     return found
 

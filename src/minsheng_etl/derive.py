@@ -1,0 +1,66 @@
+"""What the warehouse derives from its tasks after every ingest and rebuild:
+canonical body names (when the alias table changed) and task chains and links."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from . import canonical
+from .links import TaskRow, bigrams, build_chains, dice, recurring_pairs
+from .warehouse import get_state, set_state, transaction
+
+
+def refresh_canonical_names(con) -> int:
+    """Re-apply parsers/body_aliases.toml to every body name when the table changed.
+    Returns the number of names whose canonical form changed."""
+    stamp = canonical.fingerprint()
+    if get_state(con, "body_aliases") == stamp:
+        return 0
+    aliases = canonical.load()
+    names = con.execute("""SELECT DISTINCT d.region, u.name, u.canonical_name, u.known FROM task_units u
+                           JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
+                           WHERE u.role <> 'official'""").fetchall()
+    updates = []
+    for region, name, old, old_known in names:
+        r = aliases.resolve(name, region)
+        if (r.canonical, r.known) != (old, old_known):
+            updates.append([r.canonical, r.known, name, region])
+    if updates:
+        con.executemany("""UPDATE task_units SET canonical_name = ?, known = ?
+                           WHERE name = ? AND role <> 'official' AND task_id IN (
+                               SELECT t.task_id FROM tasks t JOIN documents d USING (doc_id)
+                               WHERE d.region IS NOT DISTINCT FROM ?)""", updates)
+    set_state(con, "body_aliases", stamp)
+    return len(updates)
+
+
+def _task_rows(con) -> list[TaskRow]:
+    bodies: dict[str, set[str]] = defaultdict(set)
+    for tid, name in con.execute("""SELECT u.task_id, u.canonical_name FROM task_units u
+                                    JOIN primary_tasks p USING (task_id) WHERE u.role = 'lead'""").fetchall():
+        bodies[tid].add(name)
+    rows = con.execute("""SELECT t.task_id, d.notice_id, d.region, t.year, t.list_kind, t.as_of, t.seq, t.content
+                          FROM tasks t JOIN documents d USING (doc_id) JOIN primary_tasks p USING (task_id)""").fetchall()
+    return [TaskRow(*r, bodies=frozenset(bodies.get(r[0], ()))) for r in rows]
+
+
+def refresh_links(con) -> tuple[int, int]:
+    """Rebuild task_chains and task_links. Returns (chains over several reports, recurring pairs)."""
+    chains = build_chains(_task_rows(con))
+    pairs = recurring_pairs(chains)
+    chain_rows = [[t.task_id, c.chain_id, pos] for c in chains for pos, t in enumerate(c.tasks, start=1)]
+    link_rows = [["same_task", a.task_id, b.task_id, round(dice(bigrams(a.content), bigrams(b.content)), 4)]
+                 for c in chains for a, b in zip(c.tasks, c.tasks[1:])]
+    link_rows += [["recurring", a, b, sim] for a, b, sim in pairs]
+    con.execute("DELETE FROM task_chains")
+    con.execute("DELETE FROM task_links")
+    if chain_rows:
+        con.executemany("INSERT INTO task_chains VALUES (?, ?, ?)", chain_rows)
+    if link_rows:
+        con.executemany("INSERT INTO task_links VALUES (?, ?, ?, ?)", link_rows)
+    return sum(1 for c in chains if len(c.tasks) > 1), len(pairs)
+
+
+def refresh(con) -> None:
+    with transaction(con):
+        refresh_canonical_names(con)
+        refresh_links(con)

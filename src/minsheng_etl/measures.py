@@ -1,0 +1,198 @@
+"""How far along is a task? Targets from its content, achievements from its progress
+text, each achievement matched to the target it reports on, the report's as-of
+date, and a status: the notice's own where it has one, else inferred.
+
+Pure functions of a validated Task and its document's facts; the loader stores
+the result beside the task.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from . import profiles
+from .fields.periods import as_of_date
+from .fields.quantities import Quantity, find_quantities
+from .models import Achievement, DocumentFacts, Measure, Status, Task, TaskMeasures
+
+_POINT = regex.compile(r"^\s*(\d{1,2})\s*[.．、]\s*")
+
+
+def strip_point_numbers(text: str) -> str:
+    """Drop the "1." "2." that number the points of a progress text, so 1.2处 reads as 2处.
+    Only when the lines are numbered 1, 2, 3..., so a text opening with 1.5万 keeps it."""
+    lines = text.split("\n")
+    numbers = [_POINT.match(line) for line in lines]
+    numbered = [(i, m) for i, m in enumerate(numbers) if m]
+    if len(numbered) < 2 or any(int(m.group(1)) != k + 1 for k, (_, m) in enumerate(numbered)):
+        return text
+    return "\n".join(line[m.end():] if m else line for line, m in zip(lines, numbers))
+
+
+def stated_share(progress: str | None) -> tuple[float, tuple[int, int]] | None:
+    """A completion share the notice states (完成任务的40% → 40.0) and its span."""
+    if not progress:
+        return None
+    for pattern in profiles.load().stated_share:
+        m = pattern.search(progress)
+        if m:
+            return float(m.group("pct")), m.span()
+    return None
+
+
+def _bigrams(text: str | None) -> set[str]:
+    text = text or ""
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _dice(a: str | None, b: str | None) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _measure_key(unit: str) -> str:
+    return profiles.load().same_measure.get(unit, unit)
+
+
+def _is_restated_target(q: Quantity, targets: list[Quantity]) -> bool:
+    """全年任务4400批次, 计划新开通3家, or the target's own figure in a sentence that
+    reports nothing done (修缮、更新100个农村候车亭项目取得批复): not an achievement."""
+    prof = profiles.load()
+    clause_lead = regex.sub(r"[“\"《][^”\"》]*[”\"》]", "", q.lead)[-8:]  # not the 计划 in “周末场演出计划”
+    last_target_word = max((clause_lead.rfind(w) for w in prof.target_words), default=-1)
+    if last_target_word >= 0 and not any(w in clause_lead[last_target_word:] for w in prof.achieved_words):
+        return True
+    same = any(t.value == q.value and _measure_key(t.unit) == _measure_key(q.unit) for t in targets)
+    return same and not any(w in q.lead for w in prof.achieved_words)
+
+
+def achievements_in(progress: str | None, targets: list[Quantity]) -> list[Quantity]:
+    """Quantities a progress text reports as done."""
+    if not progress:
+        return []
+    text = strip_point_numbers(progress)
+    share = stated_share(text)
+    found = []
+    for q in find_quantities(text):
+        if share and share[1][0] <= q.start < share[1][1]:
+            continue
+        if not _is_restated_target(q, targets):
+            found.append(q)
+    return found
+
+
+def _pair_score(target: Quantity, got: Quantity) -> float | None:
+    """How surely `got` reports on `target`; None when it cannot (another measure or thing)."""
+    if _measure_key(target.unit) != _measure_key(got.unit):
+        return None
+    noun_sim = _dice(target.noun, got.noun)
+    clause_sim = _dice(target.clause, got.clause)
+    same_head = bool(target.noun and got.noun and target.noun[-1] == got.noun[-1])
+    # 已完工33条: no noun of its own, so the unit alone ties it to the target
+    if got.noun is None or same_head or noun_sim >= 0.2 or clause_sim >= 0.25:
+        return max(noun_sim, clause_sim) + (0.3 if same_head else 0.0)
+    return None
+
+
+def match(targets: list[Quantity], got: list[Quantity]) -> dict[int, int]:
+    """achievement index → target index, one to one, best-scoring pairs first."""
+    scored = []
+    for ti, t in enumerate(targets):
+        for ai, a in enumerate(got):
+            score = _pair_score(t, a)
+            if score is not None:
+                scored.append((-score, ai, ti))
+    pairs: dict[int, int] = {}
+    used_targets: set[int] = set()
+    for _, ai, ti in sorted(scored):
+        if ai not in pairs and ti not in used_targets:
+            pairs[ai] = ti
+            used_targets.add(ti)
+    return pairs
+
+
+def _ratio(achieved: float, target: float) -> float | None:
+    return round(achieved / target, 4) if target else None
+
+
+def _met(a: Quantity, t: Quantity) -> bool:
+    return a.value <= t.value if t.comparator == "<=" else a.value >= t.value
+
+
+def status_from_words(text: str | None) -> Status | None:
+    """The status a status cell's words name (正在推进 → in_progress, 已完成 → completed)."""
+    if not text:
+        return None
+    words = profiles.load().status_words
+    for status in ("not_started", "in_progress", "completed"):
+        if any(w in text for w in words[status]):
+            return status  # type: ignore[return-value]
+    return None
+
+
+def _status_from_progress(progress: str, list_kind: str) -> Status:
+    words = profiles.load().status_words
+    if any(w in progress for w in words["not_started"]) and not any(w in progress for w in words["completed"]):
+        return "not_started"
+    if any(w in progress for w in words["in_progress"]):
+        return "in_progress"
+    if list_kind == "completion":
+        return "completed"  # a year-end report describes what was done
+    # a progress report: done only when its opening says so (已完成对…整治工作)
+    opening = regex.split(r"[，。；\n]", progress.strip(), maxsplit=1)[0]
+    strong = [w for w in words["completed"] if len(w) >= 3 or w.startswith("已")]  # not 完成第一批…
+    return "completed" if any(w in opening for w in strong) else "in_progress"
+
+
+def infer_status(task: Task, targets: list[Quantity], got: list[Quantity], pairs: dict[int, int],
+                 share: float | None) -> tuple[Status | None, str | None]:
+    """(status, basis): the notice's words first, then the numbers, the stated share,
+    the progress text, and last what kind of list the task is in."""
+    own = status_from_words(task.status)
+    if own:
+        return own, "notice"
+    if pairs:
+        met = [_met(got[ai], targets[ti]) for ai, ti in pairs.items()]
+        if not all(met):
+            return "in_progress", "numbers"
+        if len(pairs) == len(targets):
+            return "completed", "numbers"
+    if share is not None:
+        return ("completed" if share >= 100 else "in_progress"), "stated_share"
+    if task.progress and task.progress.strip():
+        return _status_from_progress(task.progress, task.list_kind), "progress"
+    if task.list_kind == "completion":
+        return "completed", "list_kind"
+    if task.list_kind == "plan":
+        return "not_started", "list_kind"
+    return None, None
+
+
+def _measure(q: Quantity, position: int) -> dict:
+    return {"position": position, "value": q.value, "unit": q.unit, "comparator": q.comparator, "noun": q.noun,
+            "text": q.text}
+
+
+def measure_task(task: Task, doc: DocumentFacts) -> TaskMeasures:
+    targets = find_quantities(task.content)
+    got = achievements_in(task.progress, targets)
+    pairs = match(targets, got)
+    share = stated_share(strip_point_numbers(task.progress or ""))
+    share_pct = share[0] if share else None
+    status, basis = infer_status(task, targets, got, pairs, share_pct)
+    as_of = as_of_date(period=doc.period, year=task.year, list_kind=task.list_kind, published=doc.published)
+    overdue = overdue_on(task.deadline, status, as_of)
+    achievements = []
+    for ai, q in enumerate(got):
+        ti = pairs.get(ai)
+        achievements.append(Achievement(**_measure(q, ai + 1), target_position=None if ti is None else ti + 1,
+                                        ratio=None if ti is None else _ratio(q.value, targets[ti].value)))
+    return TaskMeasures(as_of=as_of, status=status, status_basis=basis, overdue=overdue, stated_share=share_pct,
+                        targets=[Measure(**_measure(q, i + 1)) for i, q in enumerate(targets)],
+                        achievements=achievements)
+
+
+def overdue_on(deadline: dt.date | None, status: Status | None, day: dt.date | None) -> bool:
+    """A task is overdue on `day` when its deadline has passed and it is not completed."""
+    return bool(deadline and day and deadline < day and status != "completed")
