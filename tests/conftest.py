@@ -21,3 +21,15 @@ def corpus() -> Path:
 @pytest.fixture(scope="session")
 def samples() -> Path:
     return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory, samples) -> Path:
+    """The bundled samples (the shared corpus's seeds and renderings) ingested once.
+    Tests that change the warehouse copy it first."""
+    from minsheng_etl.ingest import ingest
+
+    base = tmp_path_factory.mktemp("sample-warehouse")
+    summary = ingest([samples], db_path=base / "m.duckdb", raw_root=base / "raw")
+    assert summary.failed == 0
+    return base / "m.duckdb"

@@ -20,7 +20,7 @@ WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writ
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
 
 
 @app.callback()
