@@ -35,7 +35,7 @@ def test_ingest_loads_good_files_and_lists_failures(paths):
     assert summary.count("loaded") == 1 and summary.failed == 3
     assert rows(db, "SELECT count(*) FROM tasks") == [(2,)]
     assert rows(db, "SELECT name, canonical_name FROM task_units WHERE role='lead' ORDER BY task_id, position") == [
-        ("区教委", "区教委"), ("区民政局", "区民政局")]
+        ("区教委", "区教育委员会"), ("区民政局", "区民政局")]
     assert rows(db, "SELECT name FROM task_units WHERE role='co'") == [("各街道办事处",)]
     assert rows(db, "SELECT value, unit FROM targets ORDER BY task_id") == [(3.0, "所"), (200.0, "张")]
     rejects = dict(rows(db, "SELECT source_name, stage || ': ' || reason FROM rejects"))
