@@ -64,7 +64,7 @@ def _is_restated_target(q: Quantity, targets: list[Quantity]) -> bool:
     if last_target_word >= 0 and not any(w in clause_lead[last_target_word:] for w in prof.achieved_words):
         return True
     same = any(t.value == q.value and _measure_key(t.unit) == _measure_key(q.unit) for t in targets)
-    return same and not any(w in q.lead for w in prof.achieved_words)
+    return same and not any(w in q.lead or w in q.clause for w in prof.achieved_words)
 
 
 def achievements_in(progress: str | None, targets: list[Quantity]) -> list[Quantity]:

@@ -97,10 +97,16 @@ def _span_forward(text: str, end: int, stops: set[str], limit: int) -> int:
 
 
 def _noun_after(text: str, end: int) -> str:
+    for word in ("以上", "以下", "以内", "左右"):  # 3.5万平方米以上防空地下室 → 防空地下室
+        if text.startswith(word, end):
+            end += len(word)
     run = text[end:_span_forward(text, end, _NOUN_END, 14)]
     run = regex.split(r"[\d\p{Latin}]", run, maxsplit=1)[0]
     cut = min((i for i in (run.find(w) for w in profiles.load().noun_stops) if i >= 0), default=len(run))
     return run[:cut]
+
+
+_SINGLE_VERBS = set("为对向共已约计达将在")
 
 
 def _noun_before(text: str, start: int) -> str:
@@ -116,12 +122,17 @@ def _noun_before(text: str, start: int) -> str:
                 break
     best = 0
     for verb in verbs:
+        if len(verb) == 1:
+            continue  # 共, 为, 已 also sit inside words (公共预算): only cut at the start, below
         i = seg.rfind(verb)
         while i >= 0 and len(seg) - (i + len(verb)) < 2:  # the verb must leave a noun behind it
             i = seg.rfind(verb, 0, i)
         if i >= 0:
             best = max(best, i + len(verb))
-    return seg[best:].lstrip("的个")
+    noun = seg[best:]
+    while len(noun) > 2 and noun[0] in _SINGLE_VERBS:
+        noun = noun[1:]
+    return noun.lstrip("的个")
 
 
 def counted_noun(text: str, start: int, end: int) -> str | None:
