@@ -276,3 +276,29 @@ def test_export_names_an_unknown_view(sample_warehouse, tmp_path):
     out = subprocess.run(ETL + ["export", "nope", "-o", str(tmp_path / "x.csv"), "--db", str(sample_warehouse)],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2 and "no table or view 'nope'" in out.stderr and "tasks_flat" in out.stderr
+
+
+# --- the README's examples -------------------------------------------------------------
+
+def readme_examples() -> list[tuple[str, str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = []
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
+        if block.startswith("$ etl query"):
+            command, _, output = block.partition("\n")
+            examples.append((command[2:], output))
+    return examples
+
+
+def test_readme_has_examples():
+    assert len(readme_examples()) >= 7
+
+
+@pytest.mark.parametrize("command, expected", readme_examples())
+def test_readme_examples_run_as_printed(sample_warehouse, command, expected):
+    import shlex
+
+    args = shlex.split(command)[1:]
+    out = subprocess.run(ETL + args + ["--db", str(sample_warehouse)], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == expected
