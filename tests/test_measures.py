@@ -6,14 +6,18 @@ import datetime as dt
 
 import duckdb
 import pytest
-
 from conftest import SAMPLES
+
 from minsheng_etl.fields.periods import as_of_date, period_end
 from minsheng_etl.fields.quantities import find_quantities
-from minsheng_etl.measures import measure_task, stated_share, status_from_words, strip_point_numbers
+from minsheng_etl.measures import (
+    measure_task,
+    stated_share,
+    status_from_words,
+    strip_point_numbers,
+)
 from minsheng_etl.models import DocumentFacts, Task
 from minsheng_etl.pipeline import parse_file
-
 
 # --- quantities: value, unit, comparator and the noun counted (texts from the corpus) ---
 

@@ -1,7 +1,15 @@
 """Repair stage: each rule on its own."""
 from minsheng_etl.layout import Layout, Paragraph, Table
-from minsheng_etl.repair import (fix_glyphs, is_page_furniture, repair, repair_text, should_join,
-                                 split_content_progress, strip_leaked_html, strip_title_echo)
+from minsheng_etl.repair import (
+    fix_glyphs,
+    is_page_furniture,
+    repair,
+    repair_text,
+    should_join,
+    split_content_progress,
+    strip_leaked_html,
+    strip_title_echo,
+)
 
 
 def test_th_for_sheng_is_repaired_between_chinese_and_after_numbers():

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, SAMPLES
+
 from minsheng_etl import canonical, warehouse
 from minsheng_etl.errors import SchemaError, WarehouseBusy
 from minsheng_etl.ingest import ingest
@@ -283,7 +283,7 @@ def test_export_names_an_unknown_view(sample_warehouse, tmp_path):
 def readme_examples() -> list[tuple[str, str]]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     examples = []
-    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL):
         if block.startswith("$ etl query"):
             command, _, output = block.partition("\n")
             examples.append((command[2:], output))

@@ -160,7 +160,7 @@ def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="rec
     """What the warehouse holds: notices, documents, tasks, bodies, recent runs, rejects."""
     con = _reader(db)
     try:
-        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        q = lambda sql: con.execute(sql).fetchall()
         out = Console()
         (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
         (tasks, overdue), = q("SELECT count(*), count(*) FILTER (WHERE overdue) FROM tasks_flat")

@@ -28,7 +28,7 @@ class Ref:
                 parts.append(f"{short}{value}")
         return " ".join(parts) or "-"
 
-    def with_(self, **changes) -> "Ref":
+    def with_(self, **changes) -> Ref:
         return replace(self, **changes)
 
 

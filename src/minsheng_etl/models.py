@@ -63,14 +63,14 @@ class Task(Strict):
     seq: int = Field(gt=0)
     source_ref: str | None = None
     content: str = Field(min_length=1)
-    lead_officials: Names = Field(default_factory=lambda: [])
-    units: Names = Field(default_factory=lambda: [])
-    co_units: Names = Field(default_factory=lambda: [])
+    lead_officials: Names = Field(default_factory=list)
+    units: Names = Field(default_factory=list)
+    co_units: Names = Field(default_factory=list)
     deadline: dt.date | None = None
     deadline_text: str | None = None
     status: str | None = None
     progress: str | None = None
-    targets: Targets = Field(default_factory=lambda: [])
+    targets: Targets = Field(default_factory=list)
     ref: Provenance | None = Field(default=None, description="where it came from (not part of the gold shape)")
 
     @field_validator("lead_officials", "units", "co_units")
@@ -109,8 +109,8 @@ class TaskMeasures(Strict):
     status_basis: Literal["notice", "numbers", "stated_share", "progress", "list_kind"] | None = None
     overdue: bool = False
     stated_share: float | None = Field(default=None, ge=0, description="完成任务的40% → 40.0 (percent)")
-    targets: list[Measure] = Field(default_factory=lambda: [])
-    achievements: list[Achievement] = Field(default_factory=lambda: [])
+    targets: list[Measure] = Field(default_factory=list)
+    achievements: list[Achievement] = Field(default_factory=list)
 
 
 class Notice(Strict):

@@ -7,9 +7,9 @@ are compared with the old: added, removed, changed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from . import warehouse
 from .ingest import FileOutcome, RawStore, RunSummary, load_files

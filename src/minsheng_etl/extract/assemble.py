@@ -13,7 +13,7 @@ from ..fields.blocks import normalize_block
 from ..fields.bodies import split_bodies, split_people
 from ..fields.dates import deadline_text, parse_deadline
 from ..fields.quantities import targets_from
-from ..models import DocumentFacts, Notice, Provenance, Task, Target
+from ..models import DocumentFacts, Notice, Provenance, Target, Task
 from ..textnorm import squash_all
 from .document import Facts
 from .draft import TaskDraft

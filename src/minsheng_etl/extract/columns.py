@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from .. import profiles
-from ..profiles import field_for_header  # noqa: F401  (the header → field lookup lives with the synonyms)
+from ..profiles import field_for_header
 from ..textnorm import squash_all
 
 _PERIOD = regex.compile(r"(\d{1,2})\s*(?:[-—至~]\s*(\d{1,2}))?\s*月|([一二三四1-4])季度|([上下])半年|全年|年度")
