@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 DB      ?= data/curated/minsheng.duckdb
 SHARED  ?= ../shared
 
-.PHONY: setup demo test score schema clean
+.PHONY: setup demo rebuild status test score schema clean
 
 $(BIN)/etl: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,12 @@ demo: setup  ## ingest the bundled sample notices, then summarise them
 	$(BIN)/etl ingest data/raw/samples --db $(DB)
 	$(BIN)/etl query "SELECT region, year, list_kind, count(*) AS tasks FROM tasks_flat GROUP BY ALL ORDER BY ALL" --db $(DB)
 
+rebuild: setup  ## re-derive the warehouse from the raw store (what the nightly job runs)
+	$(BIN)/etl rebuild --db $(DB)
+
+status: setup
+	$(BIN)/etl status --db $(DB)
+
 test: setup
 	$(BIN)/python -m pytest
 
@@ -29,4 +35,4 @@ schema: setup  ## re-export the record contract's JSON Schema
 	$(BIN)/etl schema --write
 
 clean:
-	rm -rf $(VENV) .pytest_cache data/curated/*.duckdb data/curated/*.wal
+	rm -rf $(VENV) .pytest_cache data/curated/*.duckdb data/curated/*.wal data/curated/*.lock data/curated/*.tmp
