@@ -87,9 +87,8 @@ CREATE OR REPLACE VIEW recurring_tasks AS
 SELECT a.region, a.year, a.seq, a.content, a.units_canonical AS units,
        b.year AS next_year, b.seq AS next_seq, b.content AS next_content, b.units_canonical AS next_units,
        l.similarity, a.task_id, b.task_id AS next_task_id
-FROM task_links l
-JOIN task_chains ca ON ca.chain_id = l.task_id AND ca.chain_pos = 1 JOIN tasks_flat a ON a.task_id = ca.task_id
-JOIN task_chains cb ON cb.chain_id = l.other_task_id AND cb.chain_pos = 1 JOIN tasks_flat b ON b.task_id = cb.task_id
+FROM task_links l  -- a recurring link joins two chains; a chain_id is its first task's task_id
+JOIN tasks_flat a ON a.task_id = l.task_id JOIN tasks_flat b ON b.task_id = l.other_task_id
 WHERE l.kind = 'recurring';
 
 -- Targets per task (every quantity in the task's content).

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS achievements (
     ratio           DOUBLE              -- value / target value
 );
 
--- Canonical body names (parsers/body_aliases.toml); known = the alias table has it.
+-- Canonical body names (parsers/body_aliases.toml), set after every run by derive.py;
+-- known = the alias table has the name.
 ALTER TABLE task_units ADD COLUMN IF NOT EXISTS known BOOLEAN;
 
 -- Derived after every ingest and rebuild from the tasks above (links.py).
@@ -48,8 +49,4 @@ CREATE TABLE IF NOT EXISTS task_links (
     task_id         VARCHAR NOT NULL,
     other_task_id   VARCHAR NOT NULL,
     similarity      DOUBLE NOT NULL
-);
-CREATE TABLE IF NOT EXISTS derived_state (
-    name            VARCHAR PRIMARY KEY,
-    value           VARCHAR
 );

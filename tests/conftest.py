@@ -11,6 +11,17 @@ CORPUS = SHARED / "corpus"
 SAMPLES = ROOT / "data" / "raw" / "samples"
 
 
+def rows(db: Path, sql: str) -> list[tuple]:
+    """The rows a query returns from a warehouse file, read-only."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not (CORPUS / "gold").is_dir():

@@ -1,6 +1,6 @@
 """Load stage: warehouse schema, one transaction per file, idempotence, rejects."""
-import duckdb
 import pytest
+from conftest import rows
 
 from minsheng_etl import loader, warehouse
 from minsheng_etl.errors import WarehouseBusy
@@ -19,14 +19,6 @@ def paths(tmp_path):
     (src / "notes.txt").write_text("这里没有任务。\n只是一些说明文字。\n", encoding="utf-8")
     (src / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)  # a suffix that lies about an image
     return src, tmp_path / "w.duckdb", tmp_path / "raw"
-
-
-def rows(db, sql):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_ingest_loads_good_files_and_lists_failures(paths):

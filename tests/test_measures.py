@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, rows
 
 from minsheng_etl.fields.periods import as_of_date, period_end
 from minsheng_etl.fields.quantities import find_quantities
@@ -177,16 +176,12 @@ def test_achievements_match_their_targets(name, expected):
 
 
 def test_target_vs_achieved_view(sample_warehouse):
-    con = duckdb.connect(str(sample_warehouse), read_only=True)
-    try:
-        got = con.execute("""SELECT seq, target, unit, achieved, ratio FROM target_vs_achieved
-                             WHERE region = '北京市大兴区' AND year = 2025 AND seq IN (5, 10) ORDER BY seq""").fetchall()
-        share = con.execute("""SELECT DISTINCT stated_share FROM target_vs_achieved
-                               WHERE region = '北京市大兴区' AND year = 2024 AND seq = 9""").fetchall()
-        statuses = con.execute("""SELECT status_now, count(*) FROM tasks_flat WHERE year = 2025
-                                  AND region = '北京市大兴区' GROUP BY 1 ORDER BY 1""").fetchall()
-    finally:
-        con.close()
+    got = rows(sample_warehouse, """SELECT seq, target, unit, achieved, ratio FROM target_vs_achieved
+                                    WHERE region = '北京市大兴区' AND year = 2025 AND seq IN (5, 10) ORDER BY seq""")
+    share = rows(sample_warehouse, """SELECT DISTINCT stated_share FROM target_vs_achieved
+                                      WHERE region = '北京市大兴区' AND year = 2024 AND seq = 9""")
+    statuses = rows(sample_warehouse, """SELECT status_now, count(*) FROM tasks_flat WHERE year = 2025
+                                         AND region = '北京市大兴区' GROUP BY 1 ORDER BY 1""")
     assert got == [(5, 4000.0, "套", 2809.0, 0.7023), (10, 500.0, "个", 450.0, 0.9)]
     assert share == [(40.0,)]
     assert statuses == [("completed", 1), ("in_progress", 21)]

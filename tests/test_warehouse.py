@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, rows
 
 from minsheng_etl import canonical, warehouse
 from minsheng_etl.errors import SchemaError, WarehouseBusy
@@ -21,14 +21,6 @@ from minsheng_etl.ingest import ingest
 from minsheng_etl.rebuild import rebuild
 
 ETL = [sys.executable, "-m", "minsheng_etl.cli"]
-
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 # --- one notice, several files ------------------------------------------------

@@ -7,7 +7,6 @@ region applies inside that region only. Unknown names pass through unchanged.
 """
 from __future__ import annotations
 
-import hashlib
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,7 +65,3 @@ class AliasTable:
 def load() -> AliasTable:
     with open(parsers_dir() / ALIAS_FILE, "rb") as fh:
         return AliasTable(tomllib.load(fh).get("body", []))
-
-
-def fingerprint() -> str:
-    return hashlib.sha256((parsers_dir() / ALIAS_FILE).read_bytes()).hexdigest()[:12]

@@ -1,20 +1,19 @@
 """What the warehouse derives from its tasks after every ingest and rebuild:
-canonical body names (when the alias table changed) and task chains and links."""
+canonical body names, and task chains and links."""
 from __future__ import annotations
 
 from collections import defaultdict
 
 from . import canonical
-from .links import TaskRow, bigrams, build_chains, dice, recurring_pairs
-from .warehouse import get_state, set_state, transaction
+from .links import TaskRow, build_chains, recurring_pairs
+from .textnorm import similarity
+from .warehouse import transaction
 
 
 def refresh_canonical_names(con) -> int:
-    """Re-apply parsers/body_aliases.toml to every body name when the table changed.
-    Returns the number of names whose canonical form changed."""
-    stamp = canonical.fingerprint()
-    if get_state(con, "body_aliases") == stamp:
-        return 0
+    """Resolve every body name against parsers/body_aliases.toml: new names, and old
+    ones when the table changed. Returns the number of (region, name) pairs updated.
+    The work is one lookup per distinct name, so it simply runs after every run."""
     aliases = canonical.load()
     names = con.execute("""SELECT DISTINCT d.region, u.name, u.canonical_name, u.known FROM task_units u
                            JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
@@ -29,7 +28,6 @@ def refresh_canonical_names(con) -> int:
                            WHERE name = ? AND role <> 'official' AND task_id IN (
                                SELECT t.task_id FROM tasks t JOIN documents d USING (doc_id)
                                WHERE d.region IS NOT DISTINCT FROM ?)""", updates)
-    set_state(con, "body_aliases", stamp)
     return len(updates)
 
 
@@ -48,7 +46,7 @@ def refresh_links(con) -> tuple[int, int]:
     chains = build_chains(_task_rows(con))
     pairs = recurring_pairs(chains)
     chain_rows = [[t.task_id, c.chain_id, pos] for c in chains for pos, t in enumerate(c.tasks, start=1)]
-    link_rows = [["same_task", a.task_id, b.task_id, round(dice(bigrams(a.content), bigrams(b.content)), 4)]
+    link_rows = [["same_task", a.task_id, b.task_id, round(similarity(a.content, b.content), 4)]
                  for c in chains for a, b in zip(c.tasks, c.tasks[1:])]
     link_rows += [["recurring", a, b, sim] for a, b, sim in pairs]
     con.execute("DELETE FROM task_chains")

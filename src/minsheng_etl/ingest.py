@@ -70,7 +70,7 @@ class RawStore:
     def manifest(self) -> Path:
         return self.root / "manifest.jsonl"
 
-    def remember(self, sha256: str, path: Path, raw: Path) -> None:
+    def _remember(self, sha256: str, path: Path, raw: Path) -> None:
         entry = {"sha256": sha256, "name": path.name, "path": str(path), "raw": str(raw.relative_to(self.root)),
                  "seen_at": dt.datetime.now().isoformat(timespec="seconds")}
         self.root.mkdir(parents=True, exist_ok=True)
@@ -92,13 +92,17 @@ class RawStore:
     def path_for(self, sha256: str, suffix: str) -> Path:
         return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
 
-    def keep(self, data: bytes, sha256: str, suffix: str) -> Path:
-        target = self.path_for(sha256, suffix)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(target.suffix + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+    def keep(self, data: bytes, sha256: str, path: Path) -> Path:
+        """Store the file unless it is there; its stored path. A new file is written
+        whole then renamed, and named in the manifest (once, not per ingest)."""
+        target = self.path_for(sha256, path.suffix)
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        self._remember(sha256, path, target)
         return target
 
     def objects(self) -> list[Path]:
@@ -154,9 +158,7 @@ def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: st
     except OSError as exc:
         return fail("read", f"cannot open: {exc.strerror or exc}")
     sha = hashlib.sha256(data).hexdigest()
-    raw = store.keep(data, sha, path.suffix)
-    if not known:
-        store.remember(sha, path, raw)
+    raw = store.keep(data, sha, path)
     if not force and warehouse.loaded_version(con, sha) == version:
         return FileOutcome(path, "unchanged", sha)
     try:

@@ -17,14 +17,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import regex
+from .textnorm import bigrams, dice
 
 SAME_TASK_TEXT = 0.8  # any number: nearly the same text
 SAME_TASK_WITH_SEQ = 0.45  # same number: the text may have been reworded
 RECURRING_TEXT = 0.6
 RECURRING_NO_BODY = 0.85  # one side names no body: the text alone must be very close
 _KIND_ORDER = {"plan": 0, "progress": 1, "completion": 2}
-_DIGITS = regex.compile(r"[\d.]+")
 
 
 @dataclass(frozen=True)
@@ -48,15 +47,6 @@ class Chain:
     @property
     def latest(self) -> TaskRow:
         return self.tasks[-1]
-
-
-def bigrams(text: str) -> frozenset[str]:
-    text = _DIGITS.sub("#", regex.sub(r"\s+", "", text))
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1))
-
-
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
 class BigramIndex:
@@ -102,12 +92,12 @@ def build_chains(rows: Iterable[TaskRow]) -> list[Chain]:
             notices[row.notice_id].append(row)
         open_chains: dict[str, Chain] = {}
         index = BigramIndex()
-        by_seq: dict[int, list[str]] = defaultdict(list)
+        by_seq: dict[int, set[str]] = defaultdict(set)
         for tasks in sorted(notices.values(), key=lambda ts: _report_order(ts[0])):
             scored = []
             for ti, task in enumerate(tasks):
                 grams = bigrams(task.content)
-                for cid in set(index.candidates(grams)) | set(by_seq.get(task.seq, ())):
+                for cid in set(index.candidates(grams)) | by_seq.get(task.seq, set()):
                     chain = open_chains[cid]
                     sim = dice(grams, index.grams[cid])
                     same_seq = chain.latest.seq == task.seq
@@ -130,10 +120,10 @@ def build_chains(rows: Iterable[TaskRow]) -> list[Chain]:
                     cid = chain.chain_id
                 else:
                     old = open_chains[cid].latest
-                    by_seq[old.seq].remove(cid)
+                    by_seq[old.seq].discard(cid)
                 open_chains[cid].tasks.append(task)
                 index.add(cid, bigrams(task.content))  # the next report is matched against the latest wording
-                by_seq[task.seq].append(cid)
+                by_seq[task.seq].add(cid)
     return chains
 
 

@@ -11,9 +11,9 @@ import datetime as dt
 import hashlib
 
 from . import canonical
-from .links import bigrams, dice
 from .measures import measure_task
 from .models import Notice, TaskMeasures
+from .textnorm import bigrams, dice
 
 SAME_NOTICE_TASKS = 0.6  # share of tasks whose text must match for two files to be one notice
 
@@ -64,11 +64,11 @@ def measure_notice(notice: Notice) -> list[TaskMeasures]:
 
 
 def load_notice(con, *, doc_id: str, notice: Notice, source_name: str, source_path: str | None, raw_path: str,
-                fmt: str, pages: int | None, parser_version: str, measures: list[TaskMeasures] | None = None) -> int:
-    """Replace a document's rows with this notice's. Returns the number of tasks loaded."""
+                fmt: str, pages: int | None, parser_version: str, measures: list[TaskMeasures]) -> int:
+    """Replace a document's rows with this notice's and its tasks' measures (one per
+    task, from measure_notice). Returns the number of tasks loaded."""
     delete_document(con, doc_id)
     doc = notice.document
-    measures = measures if measures is not None else measure_notice(notice)
     nid = notice_id_for(con, doc_id, notice)
     con.execute("INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?, ?, ?)",
                 [nid, doc.title, doc.region, doc.period, doc.doc_number, dt.datetime.now()])
@@ -77,7 +77,6 @@ def load_notice(con, *, doc_id: str, notice: Notice, source_name: str, source_pa
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [doc_id, source_name, source_path, raw_path, fmt, doc.title, doc.issuer, doc.doc_number, doc.region,
                  doc.published, doc.period, parser_version, pages, len(notice.tasks), dt.datetime.now(), nid])
-    aliases = canonical.load()
     task_rows, unit_rows, target_rows, achieved_rows = [], [], [], []
     for task, m in zip(notice.tasks, measures):
         tid = task_id(doc_id, task.list, task.seq)
@@ -89,8 +88,8 @@ def load_notice(con, *, doc_id: str, notice: Notice, source_name: str, source_pa
                           m.as_of, m.status, m.status_basis, m.overdue, m.stated_share])
         for role, names in (("lead", task.units), ("co", task.co_units), ("official", task.lead_officials)):
             for position, name in enumerate(names, start=1):
-                resolved = aliases.resolve(name, doc.region) if role != "official" else canonical.Resolved(name, True)
-                unit_rows.append([tid, role, position, name, resolved.canonical, resolved.known])
+                # canonical_name and known are resolved for the whole warehouse after the run (derive.py)
+                unit_rows.append([tid, role, position, name, name, None])
         for t in m.targets:
             target_rows.append([tid, t.position, t.value, t.unit, t.comparator, t.noun, t.text])
         for a in m.achievements:

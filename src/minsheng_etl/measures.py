@@ -15,6 +15,7 @@ from . import profiles
 from .fields.periods import as_of_date
 from .fields.quantities import Quantity, find_quantities
 from .models import Achievement, DocumentFacts, Measure, Status, Task, TaskMeasures
+from .textnorm import similarity
 
 _POINT = regex.compile(r"^\s*(\d{1,2})\s*[.．、]\s*")
 
@@ -41,16 +42,6 @@ def stated_share(progress: str | None) -> tuple[float, tuple[int, int]] | None:
     return None
 
 
-def _bigrams(text: str | None) -> set[str]:
-    text = text or ""
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
-def _dice(a: str | None, b: str | None) -> float:
-    x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 def _measure_key(unit: str) -> str:
     return profiles.load().same_measure.get(unit, unit)
 
@@ -67,12 +58,10 @@ def _is_restated_target(q: Quantity, targets: list[Quantity]) -> bool:
     return same and not any(w in q.lead or w in q.clause for w in prof.achieved_words)
 
 
-def achievements_in(progress: str | None, targets: list[Quantity]) -> list[Quantity]:
-    """Quantities a progress text reports as done."""
-    if not progress:
-        return []
-    text = strip_point_numbers(progress)
-    share = stated_share(text)
+def achievements_in(text: str, targets: list[Quantity],
+                    share: tuple[float, tuple[int, int]] | None = None) -> list[Quantity]:
+    """Quantities a progress text (point numbers stripped) reports as done; the stated
+    share's own percentage is not one."""
     found = []
     for q in find_quantities(text):
         if share and share[1][0] <= q.start < share[1][1]:
@@ -86,8 +75,8 @@ def _pair_score(target: Quantity, got: Quantity) -> float | None:
     """How surely `got` reports on `target`; None when it cannot (another measure or thing)."""
     if _measure_key(target.unit) != _measure_key(got.unit):
         return None
-    noun_sim = _dice(target.noun, got.noun)
-    clause_sim = _dice(target.clause, got.clause)
+    noun_sim = similarity(target.noun, got.noun)
+    clause_sim = similarity(target.clause, got.clause)
     same_head = bool(target.noun and got.noun and target.noun[-1] == got.noun[-1])
     # 已完工33条: no noun of its own, so the unit alone ties it to the target
     if got.noun is None or same_head or noun_sim >= 0.2 or clause_sim >= 0.25:
@@ -176,9 +165,10 @@ def _measure(q: Quantity, position: int) -> dict:
 
 def measure_task(task: Task, doc: DocumentFacts) -> TaskMeasures:
     targets = find_quantities(task.content)
-    got = achievements_in(task.progress, targets)
+    progress = strip_point_numbers(task.progress or "")
+    share = stated_share(progress)
+    got = achievements_in(progress, targets, share)
     pairs = match(targets, got)
-    share = stated_share(strip_point_numbers(task.progress or ""))
     share_pct = share[0] if share else None
     status, basis = infer_status(task, targets, got, pairs, share_pct)
     as_of = as_of_date(period=doc.period, year=task.year, list_kind=task.list_kind, published=doc.published)

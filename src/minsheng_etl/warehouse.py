@@ -227,12 +227,3 @@ def writer(db_path: Path | str, *, wait: float = 0.0, fresh: bool = False, comma
             raise
         con.close()
         publish(scratch, db_path)
-
-
-def set_state(con, name: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO derived_state VALUES (?, ?)", [name, value])
-
-
-def get_state(con, name: str) -> str | None:
-    row = con.execute("SELECT value FROM derived_state WHERE name = ?", [name]).fetchone()
-    return row[0] if row else None

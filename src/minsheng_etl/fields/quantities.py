@@ -7,9 +7,9 @@ and 3 个; 五类口岸 → 5 类. Years, dates, ordinals, ages, codes and fixed
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import regex
 
@@ -35,9 +35,24 @@ class Quantity:
     start: int  # span in the cleaned text
     end: int
     text: str  # the matched text, as printed
-    noun: str | None = None  # the thing counted: 新增200张养老床位 → 养老床位
-    clause: str = ""  # the clause it sits in (between ，。；), for matching
-    lead: str = ""  # its sentence up to the number (between 。；), for telling achievements from targets
+    source: str = field(default="", repr=False, compare=False)  # the cleaned text the span is in
+
+    # Read only when progress is measured, so extracting targets does not pay for them.
+    @cached_property
+    def noun(self) -> str | None:
+        """The thing counted: 新增200张养老床位 → 养老床位."""
+        return counted_noun(self.source, self.start, self.end)
+
+    @cached_property
+    def clause(self) -> str:
+        """The clause it sits in (between ，。；), for matching."""
+        text = self.source
+        return text[_span_back(text, self.start, _CLAUSE_END, 60):_span_forward(text, self.end, _CLAUSE_END, 60)]
+
+    @cached_property
+    def lead(self) -> str:
+        """Its sentence up to the number (after 。；), for telling achievements from targets."""
+        return self.source[_span_back(self.source, self.start, _SENTENCE_END, 200):self.start]
 
 
 @lru_cache(maxsize=1)
@@ -148,14 +163,6 @@ def _plain(value: Decimal) -> float:
     return float(value.normalize()) if value == value.to_integral_value() else float(value)
 
 
-def _context(clean: str, start: int, end: int) -> dict:
-    return {
-        "noun": counted_noun(clean, start, end),
-        "clause": clean[_span_back(clean, start, _CLAUSE_END, 60):_span_forward(clean, end, _CLAUSE_END, 60)],
-        "lead": clean[_span_back(clean, start, _SENTENCE_END, 200):start],
-    }
-
-
 def find_quantities(text: str | None) -> list[Quantity]:
     """Every quantity in a text, in order."""
     if not text:
@@ -200,8 +207,7 @@ def find_quantities(text: str | None) -> list[Quantity]:
             value *= MULTIPLIERS[m.group("mult")]
         unit_out = "%" if unit == "％" else unit
         comparator = ">=" if m.group("approx") else _comparator(masked, start, unit_end)
-        context = _context(clean, start, unit_end)
-        q = Quantity(_plain(value), unit_out, comparator, start, unit_end, clean[start:unit_end], **context)
+        q = Quantity(_plain(value), unit_out, comparator, start, unit_end, clean[start:unit_end], clean)
         # a range gives both ends: 2至3个 → 2 个 and 3 个
         r = range_first.search(masked[max(0, start - 12):start])
         if r:
@@ -211,7 +217,7 @@ def find_quantities(text: str | None) -> list[Quantity]:
                     first *= MULTIPLIERS[m.group("mult")]
                 rstart = start - (len(masked[max(0, start - 12):start]) - r.start("first"))
                 found.append(Quantity(_plain(first), unit_out, comparator, rstart, unit_end, clean[rstart:unit_end],
-                                      **context))
+                                      clean))
         found.append(q)
     return found
 
