@@ -54,13 +54,13 @@ def test_a_failing_load_rolls_back_that_file_only(paths, monkeypatch):
     ingest([src / "good.txt"], db_path=db, raw_root=raw)
     (src / "other.txt").write_text(GOOD.replace("区教委", "区体育局"), encoding="utf-8")
 
-    real = loader.load_notice
+    real = loader.write_batch
 
-    def broken(con, **kw):
-        real(con, **kw)
+    def broken(con, batch):
+        real(con, batch)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(loader, "load_notice", broken)
+    monkeypatch.setattr(loader, "write_batch", broken)
     summary = ingest([src / "other.txt"], db_path=db, raw_root=raw)
     assert summary.failed == 1 and summary.outcomes[0].stage == "load"
     assert rows(db, "SELECT count(*) FROM documents") == [(1,)]  # nothing half written

@@ -17,6 +17,14 @@ DB_OPTION = typer.Option(warehouse.DEFAULT_DB, "--db", envvar="MINSHENG_DB", hel
 RAW_OPTION = typer.Option(Path("data/raw"), "--raw", envvar="MINSHENG_RAW",
                           help="the raw store: every ingested file is kept here by content hash")
 WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writer to finish")
+WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", min=0,
+                              help="parser processes (0: one per CPU core)")
+
+
+def _workers(n: int) -> int:
+    from .parse_pool import default_workers
+
+    return n or default_workers()
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
@@ -69,7 +77,9 @@ def ingest(
     raw: Path = RAW_OPTION,
     wait: float = WAIT_OPTION,
     force: bool = typer.Option(False, "--force", help="re-parse files already loaded by this parser version"),
+    workers: int = WORKERS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary and failures"),
+    as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON on stdout, nothing else"),
 ) -> None:
     """Load notices into the warehouse: one transaction per file, idempotent by content hash.
 
@@ -83,6 +93,8 @@ def ingest(
     out = Console()
 
     def show(o):
+        if as_json:
+            return
         if o.status == "failed":
             err.print(f"[red]failed[/red]    {o.path}: {o.stage}: {o.reason}")
         elif not quiet:
@@ -92,10 +104,13 @@ def ingest(
 
     try:
         summary = run_ingest([p for p in paths if p.exists()], db_path=db, raw_root=raw, wait=wait, force=force,
-                             on_file=show)
+                             workers=_workers(workers), on_file=show)
     except (WarehouseBusy, SchemaError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
+        raise typer.Exit(1 if summary.failed or missing else 0)
     _upgrade_note(summary.upgraded)
     out.print(f"run {summary.run_id}: {len(summary.outcomes)} files, {summary.count('loaded')} loaded, "
               f"{summary.count('unchanged')} unchanged, {summary.failed} failed → {db}")
@@ -116,6 +131,10 @@ def rebuild(
     wait: float = WAIT_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary and failures"),
     show: int = typer.Option(10, "--show", help="tasks to list per kind of change"),
+    workers: int = WORKERS_OPTION,
+    no_cache: bool = typer.Option(False, "--no-cache", help="re-parse every file, even those the parse cache holds "
+                                  "for this parser version"),
+    as_json: bool = typer.Option(False, "--json", help="print the run summary and the diff as JSON, nothing else"),
 ) -> None:
     """Re-derive the whole warehouse from the raw store, then swap it in atomically.
 
@@ -128,13 +147,16 @@ def rebuild(
     out = Console()
 
     def on_file(o):
+        if as_json:
+            return
         if o.status == "failed":
             err.print(f"[red]failed[/red]    {o.path.name}: {o.stage}: {o.reason}")
         elif not quiet:
             out.print(f"[green]loaded[/green]    {o.path.name}: {o.tasks} tasks")
 
     try:
-        result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=on_file)
+        result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=on_file, workers=_workers(workers),
+                             use_cache=not no_cache)
     except (WarehouseBusy, SchemaError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -142,6 +164,11 @@ def rebuild(
         err.print(f"[red]rebuild failed[/red], the warehouse is unchanged: {type(exc).__name__}: {exc}")
         raise typer.Exit(2)
     summary, diff = result.summary, result.diff
+    if as_json:
+        doc = summary.to_json() | {"documents_before": diff.documents_before, "documents_after": diff.documents_after,
+                                   "added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed)}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        raise typer.Exit(1 if summary.failed else 0)
     out.print(f"rebuilt {db} from {len(summary.outcomes)} files in {raw}: {summary.count('loaded')} loaded, "
               f"{summary.failed} failed; documents {diff.documents_before} → {diff.documents_after}")
     out.print(f"tasks: {len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"

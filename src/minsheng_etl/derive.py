@@ -7,7 +7,7 @@ from collections import defaultdict
 from . import canonical
 from .links import TaskRow, build_chains, recurring_pairs
 from .textnorm import similarity
-from .warehouse import transaction
+from .warehouse import bulk_insert, transaction
 
 
 def refresh_canonical_names(con) -> int:
@@ -22,12 +22,15 @@ def refresh_canonical_names(con) -> int:
     for region, name, old, old_known in names:
         r = aliases.resolve(name, region)
         if (r.canonical, r.known) != (old, old_known):
-            updates.append([r.canonical, r.known, name, region])
-    if updates:
-        con.executemany("""UPDATE task_units SET canonical_name = ?, known = ?
-                           WHERE name = ? AND role <> 'official' AND task_id IN (
-                               SELECT t.task_id FROM tasks t JOIN documents d USING (doc_id)
-                               WHERE d.region IS NOT DISTINCT FROM ?)""", updates)
+            updates.append([region, name, r.canonical, r.known])
+    if updates:  # one statement for all: an UPDATE per name took seconds at a few thousand names
+        con.execute("""UPDATE task_units u SET canonical_name = m.canonical, known = m.known
+                       FROM (SELECT unnest($1::VARCHAR[]) AS region, unnest($2::VARCHAR[]) AS name,
+                                    unnest($3::VARCHAR[]) AS canonical, unnest($4::BOOLEAN[]) AS known) m,
+                            tasks t, documents d
+                       WHERE u.task_id = t.task_id AND t.doc_id = d.doc_id AND u.role <> 'official'
+                         AND u.name = m.name AND d.region IS NOT DISTINCT FROM m.region""",
+                    [list(col) for col in zip(*updates)])
     return len(updates)
 
 
@@ -51,14 +54,15 @@ def refresh_links(con) -> tuple[int, int]:
     link_rows += [["recurring", a, b, sim] for a, b, sim in pairs]
     con.execute("DELETE FROM task_chains")
     con.execute("DELETE FROM task_links")
-    if chain_rows:
-        con.executemany("INSERT INTO task_chains VALUES (?, ?, ?)", chain_rows)
-    if link_rows:
-        con.executemany("INSERT INTO task_links VALUES (?, ?, ?, ?)", link_rows)
+    bulk_insert(con, "task_chains", ("task_id", "chain_id", "chain_pos"), chain_rows)
+    bulk_insert(con, "task_links", ("kind", "task_id", "other_task_id", "similarity"), link_rows)
     return sum(1 for c in chains if len(c.tasks) > 1), len(pairs)
 
 
-def refresh(con) -> None:
+def refresh(con, *, tasks_changed: bool = True) -> None:
+    """After a run. Links depend on the tasks and their bodies' canonical names, so
+    they are recomputed only when either changed."""
     with transaction(con):
-        refresh_canonical_names(con)
-        refresh_links(con)
+        renamed = refresh_canonical_names(con)
+        if tasks_changed or renamed:
+            refresh_links(con)

@@ -1,8 +1,10 @@
 """`etl ingest`: files and folders in, warehouse rows out.
 
 Each file is copied into the raw store by content hash first (so a failed file is
-kept), parsed, and loaded in its own transaction. A file already loaded by this
-parser version is a hash lookup and changes nothing. A file that fails is listed
+kept). A file already loaded by this parser version is a hash lookup and changes
+nothing; a file parsed before by this parser version comes from the parse cache;
+the others are parsed in worker processes (parse_pool.py). Parsed files are
+loaded in batches (loader.BatchLoader); a file that fails at any stage is listed
 in `rejects` with its stage and reason, and the run goes on.
 """
 from __future__ import annotations
@@ -15,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import derive, loader, warehouse
-from .errors import EtlError
-from .pipeline import Parsed, parse_bytes, parser_version
+from .parse_cache import ParseCache
+from .parse_pool import parse_in_order
+from .pipeline import ParseRecord, parser_version
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -31,6 +34,10 @@ class FileOutcome:
     stage: str | None = None
     reason: str | None = None
     rejected_records: int = 0
+    fmt: str | None = None
+    pages: int | None = None
+    seconds: float = 0.0  # parse time (read to measure), 0 when the parse came from the cache
+    cached: bool = False
 
 
 @dataclass
@@ -45,6 +52,26 @@ class RunSummary:
     @property
     def failed(self) -> int:
         return self.count("failed")
+
+    @property
+    def tasks(self) -> int:
+        return sum(o.tasks for o in self.outcomes)
+
+    def to_json(self) -> dict:
+        """The run as data (`etl ingest --json`): counts, then one entry per file."""
+        files = []
+        for o in self.outcomes:
+            entry = {"path": str(o.path), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
+                     "tasks": o.tasks, "rejected_records": o.rejected_records, "parse_seconds": o.seconds,
+                     "cached": o.cached}
+            if o.status == "failed":
+                entry |= {"stage": o.stage, "reason": o.reason}
+            files.append(entry)
+        return {"run_id": self.run_id, "files": len(self.outcomes), "loaded": self.count("loaded"),
+                "unchanged": self.count("unchanged"), "failed": self.failed, "tasks": self.tasks,
+                "parsed": sum(1 for o in self.outcomes if o.status == "loaded" and not o.cached),
+                "from_cache": sum(1 for o in self.outcomes if o.cached), "schema_upgraded": self.upgraded,
+                "outcomes": files}
 
 
 def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -89,6 +116,10 @@ class RawStore:
                     continue
         return entries
 
+    @property
+    def parse_cache(self) -> ParseCache:
+        return ParseCache(self.root / "parsed")
+
     def path_for(self, sha256: str, suffix: str) -> Path:
         return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
 
@@ -112,74 +143,118 @@ class RawStore:
 
 
 def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
-           force: bool = False, on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
+           force: bool = False, workers: int = 1,
+           on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
     """Load files into the warehouse. The run works on a copy that replaces the
     warehouse when the run ends (see warehouse.writer)."""
     store = RawStore(raw_root)
     upgraded: list[str] = []
     with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
-        summary = load_files(con, iter_inputs(paths), store, command=command, force=force, on_file=on_file)
+        summary = load_files(con, iter_inputs(paths), store, command=command, force=force, workers=workers,
+                             on_file=on_file)
     summary.upgraded = upgraded
     return summary
 
 
-def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, force: bool = False,
-               on_file: Callable[[FileOutcome], None] | None = None, names: dict[str, dict] | None = None) -> RunSummary:
+@dataclass
+class _Job:
+    """One input file on its way through a run."""
+
+    path: Path
+    name: str
+    source_path: str
+    sha: str | None = None
+    raw: Path | None = None
+    record: ParseRecord | None = None  # from the cache
+    outcome: FileOutcome | None = None  # decided before parsing (unreadable, unchanged)
+
+
+def _prepare(con, files: Iterable[Path], store: RawStore, cache: ParseCache, version: str, *, force: bool,
+             names: dict[str, dict] | None) -> Iterator[_Job]:
+    """Keep each file in the raw store and decide what it needs: nothing (already
+    loaded by this parser version), a cached parse, or a parse."""
+    for path in files:
+        known = (names or {}).get(path.stem)
+        job = _Job(path, known["name"] if known else path.name, known["path"] if known else str(path))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            job.outcome = FileOutcome(path, "failed", stage="read", reason=f"cannot open: {exc.strerror or exc}")
+            yield job
+            continue
+        job.sha = hashlib.sha256(data).hexdigest()
+        job.raw = store.keep(data, job.sha, path)
+        del data
+        if not force and warehouse.loaded_version(con, job.sha) == version:
+            job.outcome = FileOutcome(path, "unchanged", job.sha)
+        else:
+            job.record = cache.get(job.sha, version)
+        yield job
+
+
+def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, force: bool = False, workers: int = 1,
+               on_file: Callable[[FileOutcome], None] | None = None, names: dict[str, dict] | None = None,
+               use_cache: bool = True) -> RunSummary:
+    """Parse (in `workers` processes, or from the parse cache) and load files, in
+    the order given; then refresh what is derived from all documents."""
     version = parser_version()
     run = warehouse.start_run(con, command, version)
     summary = RunSummary(run.run_id)
-    for path in files:
-        outcome = ingest_one(con, run, path, store, version, force=force, known=(names or {}).get(path.stem))
+    cache = store.parse_cache
+    batch = loader.BatchLoader(con)
+
+    def report(outcome: FileOutcome) -> None:
         summary.outcomes.append(outcome)
         if on_file:
             on_file(outcome)
-    derive.refresh(con)
+
+    def settle(written: list[tuple[object, Exception | None]]) -> None:
+        for (job, record, outcome), exc in written:
+            if exc is not None:
+                outcome = _reject(con, run, job, "load", f"{type(exc).__name__}: {exc}")
+            else:
+                for r in record.rejected:
+                    warehouse.record_reject(con, run, source_name=job.name, source_path=job.source_path,
+                                            raw_path=str(job.raw), sha256=job.sha, stage="validate",
+                                            record_ref=f"{r.ref} seq {r.seq}", field=r.field, value=r.value,
+                                            reason=r.reason)
+            report(outcome)
+
+    def needs_parse(job: _Job) -> tuple[str, str] | None:
+        return None if job.outcome or (use_cache and job.record) else (str(job.raw), job.name)
+
+    jobs = _prepare(con, files, store, cache, version, force=force, names=names)
+    for job, parsed in parse_in_order(jobs, needs_parse=needs_parse, version=version, workers=workers):
+        if job.outcome:
+            if job.outcome.status == "failed":
+                job.outcome = _reject(con, run, job, job.outcome.stage, job.outcome.reason)
+            report(job.outcome)
+            continue
+        record = parsed or job.record
+        if parsed is not None:
+            cache.put(parsed)
+        if record.error:
+            report(_reject(con, run, job, record.error.stage, record.error.reason, record))
+            continue
+        if batch.holds_notice(loader.notice_key(record.notice)):
+            settle(batch.flush())  # the notice may be in the batch: match it against written rows
+        rows = loader.document_rows(con, doc_id=job.sha, notice=record.notice, measures=record.measures,
+                                    source_name=job.name, source_path=job.source_path, raw_path=str(job.raw),
+                                    fmt=record.fmt, pages=record.pages, parser_version=version)
+        outcome = FileOutcome(job.path, "loaded", job.sha, tasks=rows.tasks, rejected_records=len(record.rejected),
+                              fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
+                              cached=parsed is None)
+        settle(batch.add(rows, (job, record, outcome)))
+    settle(batch.flush())
+    derive.refresh(con, tasks_changed=summary.count("loaded") > 0)
     warehouse.finish_run(con, run, seen=len(summary.outcomes), loaded=summary.count("loaded"),
                          unchanged=summary.count("unchanged"), failed=summary.failed)
     return summary
 
 
-def ingest_one(con, run: warehouse.Run, path: Path, store: RawStore, version: str, *,
-               force: bool = False, known: dict | None = None) -> FileOutcome:
-    """One file: kept, parsed, loaded in its own transaction. `known` is the raw
-    store's manifest entry when the file is re-read from the store (a rebuild)."""
-    name = known["name"] if known else path.name
-    source_path = known["path"] if known else str(path)
-    sha: str | None = None
-    raw: Path | None = None
-
-    def fail(stage: str, reason: str) -> FileOutcome:
-        warehouse.record_reject(con, run, source_name=name, source_path=source_path,
-                                raw_path=str(raw) if raw else None, sha256=sha, stage=stage, reason=reason)
-        return FileOutcome(path, "failed", sha, stage=stage, reason=reason)
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return fail("read", f"cannot open: {exc.strerror or exc}")
-    sha = hashlib.sha256(data).hexdigest()
-    raw = store.keep(data, sha, path)
-    if not force and warehouse.loaded_version(con, sha) == version:
-        return FileOutcome(path, "unchanged", sha)
-    try:
-        parsed: Parsed = parse_bytes(data, path)
-    except EtlError as exc:
-        return fail(exc.stage, str(exc))
-    except Exception as exc:  # a bug or a library failure: the file fails, the run goes on
-        return fail("pipeline", f"unexpected {type(exc).__name__}: {exc}")
-    try:
-        measures = loader.measure_notice(parsed.notice)
-    except Exception as exc:
-        return fail("measure", f"unexpected {type(exc).__name__}: {exc}")
-    try:
-        with warehouse.transaction(con):
-            n = loader.load_notice(con, doc_id=sha, notice=parsed.notice, source_name=name,
-                                   source_path=source_path, raw_path=str(raw), fmt=parsed.fmt,
-                                   pages=parsed.layout.pages, parser_version=version, measures=measures)
-            for r in parsed.result.rejected:
-                warehouse.record_reject(con, run, source_name=name, source_path=source_path, raw_path=str(raw),
-                                        sha256=sha, stage="validate", record_ref=f"{r.ref} seq {r.seq}",
-                                        field=r.field, value=r.value, reason=r.reason)
-    except Exception as exc:
-        return fail("load", f"{type(exc).__name__}: {exc}")
-    return FileOutcome(path, "loaded", sha, tasks=n, rejected_records=len(parsed.result.rejected))
+def _reject(con, run: warehouse.Run, job: _Job, stage: str, reason: str,
+            record: ParseRecord | None = None) -> FileOutcome:
+    warehouse.record_reject(con, run, source_name=job.name, source_path=job.source_path,
+                            raw_path=str(job.raw) if job.raw else None, sha256=job.sha, stage=stage, reason=reason)
+    return FileOutcome(job.path, "failed", job.sha, stage=stage, reason=reason,
+                       fmt=record.fmt if record else None, seconds=record.seconds if record else 0.0)

@@ -90,13 +90,16 @@ def build_chains(rows: Iterable[TaskRow]) -> list[Chain]:
         notices: dict[str, list[TaskRow]] = defaultdict(list)
         for row in group:
             notices[row.notice_id].append(row)
+        if len(notices) == 1:  # one report in its region and year (the usual case): nothing to follow
+            chains += [Chain(row.task_id, [row]) for row in group]
+            continue
         open_chains: dict[str, Chain] = {}
         index = BigramIndex()
         by_seq: dict[int, set[str]] = defaultdict(set)
         for tasks in sorted(notices.values(), key=lambda ts: _report_order(ts[0])):
             scored = []
-            for ti, task in enumerate(tasks):
-                grams = bigrams(task.content)
+            task_grams = [bigrams(task.content) for task in tasks]
+            for ti, (task, grams) in enumerate(zip(tasks, task_grams)):
                 for cid in set(index.candidates(grams)) | by_seq.get(task.seq, set()):
                     chain = open_chains[cid]
                     sim = dice(grams, index.grams[cid])
@@ -122,7 +125,7 @@ def build_chains(rows: Iterable[TaskRow]) -> list[Chain]:
                     old = open_chains[cid].latest
                     by_seq[old.seq].discard(cid)
                 open_chains[cid].tasks.append(task)
-                index.add(cid, bigrams(task.content))  # the next report is matched against the latest wording
+                index.add(cid, task_grams[ti])  # the next report is matched against the latest wording
                 by_seq[task.seq].add(cid)
     return chains
 

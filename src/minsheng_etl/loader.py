@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from . import canonical
-from .measures import measure_task
 from .models import Notice, TaskMeasures
 from .textnorm import bigrams, dice
+from .warehouse import bulk_insert, transaction
 
 SAME_NOTICE_TASKS = 0.6  # share of tasks whose text must match for two files to be one notice
 
@@ -22,7 +24,7 @@ def task_id(doc_id: str, list_no: int, seq: int) -> str:
     return f"{doc_id[:16]}:{list_no}:{seq}"
 
 
-def _notice_key(notice: Notice) -> str:
+def notice_key(notice: Notice) -> str:
     doc = notice.document
     parts = [doc.region or "", canonical.name_key(doc.title), doc.period or "", doc.doc_number or ""]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
@@ -40,7 +42,7 @@ def _same_tasks(con, other_doc: str, notice: Notice) -> bool:
 def notice_id_for(con, doc_id: str, notice: Notice) -> str:
     """The notice this document is a file of: an existing one with the same facts and
     tasks, else a new one."""
-    key = _notice_key(notice)
+    key = notice_key(notice)
     candidates = [key] + [n for (n,) in con.execute(
         "SELECT notice_id FROM notices WHERE notice_id LIKE ? AND notice_id <> ? ORDER BY first_seen",
         [key + ":%", key]).fetchall()]
@@ -52,60 +54,124 @@ def notice_id_for(con, doc_id: str, notice: Notice) -> str:
     return f"{key}:{doc_id[:8]}"  # same title, other tasks: a different notice (a corrected re-issue, say)
 
 
-def delete_document(con, doc_id: str) -> None:
-    for table in ("task_units", "targets", "achievements"):
-        con.execute(f"DELETE FROM {table} WHERE task_id IN (SELECT task_id FROM tasks WHERE doc_id = ?)", [doc_id])
-    con.execute("DELETE FROM tasks WHERE doc_id = ?", [doc_id])
-    con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+@dataclass
+class DocumentRows:
+    """One file's rows for every table, built before anything is written."""
+
+    doc_id: str
+    notice_key: str
+    tables: dict[str, list[list]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def tasks(self) -> int:
+        return len(self.tables["tasks"])
 
 
-def measure_notice(notice: Notice) -> list[TaskMeasures]:
-    return [measure_task(task, notice.document) for task in notice.tasks]
+_COLUMNS = {
+    "notices": ("notice_id", "title", "region", "period", "doc_number", "first_seen"),
+    "documents": ("doc_id", "source_name", "source_path", "raw_path", "format", "title", "issuer", "doc_number",
+                  "region", "published", "period", "parser_version", "pages", "task_count", "ingested_at",
+                  "notice_id"),
+    "tasks": ("task_id", "doc_id", "list", "year", "list_kind", "section", "seq", "source_ref", "content", "deadline",
+              "deadline_text", "status", "progress", "ref", "page", "table_no", "row_no", "line_no", "as_of",
+              "status_inferred", "status_basis", "overdue", "stated_share"),
+    "task_units": ("task_id", "role", "position", "name", "canonical_name", "known"),
+    "targets": ("task_id", "position", "value", "unit", "comparator", "noun", "text"),
+    "achievements": ("task_id", "position", "value", "unit", "comparator", "noun", "text", "target_position",
+                     "ratio"),
+}
 
 
-def load_notice(con, *, doc_id: str, notice: Notice, source_name: str, source_path: str | None, raw_path: str,
-                fmt: str, pages: int | None, parser_version: str, measures: list[TaskMeasures]) -> int:
-    """Replace a document's rows with this notice's and its tasks' measures (one per
-    task, from measure_notice). Returns the number of tasks loaded."""
-    delete_document(con, doc_id)
+def document_rows(con, *, doc_id: str, notice: Notice, measures: list[TaskMeasures], source_name: str,
+                  source_path: str | None, raw_path: str, fmt: str, pages: int | None,
+                  parser_version: str) -> DocumentRows:
+    """The rows of one parsed notice (one measures entry per task). A task number
+    given twice keeps its last row, as a re-issued row replaces the first."""
     doc = notice.document
+    now = dt.datetime.now()
     nid = notice_id_for(con, doc_id, notice)
-    con.execute("INSERT OR IGNORE INTO notices VALUES (?, ?, ?, ?, ?, ?)",
-                [nid, doc.title, doc.region, doc.period, doc.doc_number, dt.datetime.now()])
-    con.execute("""INSERT INTO documents (doc_id, source_name, source_path, raw_path, format, title, issuer, doc_number,
-                   region, published, period, parser_version, pages, task_count, ingested_at, notice_id)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [doc_id, source_name, source_path, raw_path, fmt, doc.title, doc.issuer, doc.doc_number, doc.region,
-                 doc.published, doc.period, parser_version, pages, len(notice.tasks), dt.datetime.now(), nid])
-    task_rows, unit_rows, target_rows, achieved_rows = [], [], [], []
+    out = DocumentRows(doc_id, notice_key(notice))
+    out.tables["notices"].append([nid, doc.title, doc.region, doc.period, doc.doc_number, now])
+    by_task: dict[str, tuple[list, list, list, list]] = {}
     for task, m in zip(notice.tasks, measures):
         tid = task_id(doc_id, task.list, task.seq)
         ref = task.ref
-        task_rows.append([tid, doc_id, task.list, task.year, task.list_kind, task.section, task.seq,
-                          task.source_ref, task.content, task.deadline, task.deadline_text, task.status, task.progress,
-                          ref.label if ref else None, ref.page if ref else None, ref.table if ref else None,
-                          ref.row if ref else None, ref.line if ref else None,
-                          m.as_of, m.status, m.status_basis, m.overdue, m.stated_share])
-        for role, names in (("lead", task.units), ("co", task.co_units), ("official", task.lead_officials)):
-            for position, name in enumerate(names, start=1):
-                # canonical_name and known are resolved for the whole warehouse after the run (derive.py)
-                unit_rows.append([tid, role, position, name, name, None])
-        for t in m.targets:
-            target_rows.append([tid, t.position, t.value, t.unit, t.comparator, t.noun, t.text])
-        for a in m.achievements:
-            achieved_rows.append([tid, a.position, a.value, a.unit, a.comparator, a.noun, a.text, a.target_position,
-                                  a.ratio])
-    if task_rows:
-        con.executemany("""INSERT OR REPLACE INTO tasks (task_id, doc_id, list, year, list_kind, section, seq,
-                           source_ref, content, deadline, deadline_text, status, progress, ref, page, table_no, row_no,
-                           line_no, as_of, status_inferred, status_basis, overdue, stated_share)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", task_rows)
-    if unit_rows:
-        con.executemany("""INSERT INTO task_units (task_id, role, position, name, canonical_name, known)
-                           VALUES (?, ?, ?, ?, ?, ?)""", unit_rows)
-    if target_rows:
-        con.executemany("""INSERT INTO targets (task_id, position, value, unit, comparator, noun, text)
-                           VALUES (?, ?, ?, ?, ?, ?, ?)""", target_rows)
-    if achieved_rows:
-        con.executemany("INSERT INTO achievements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", achieved_rows)
-    return len(task_rows)
+        row = [tid, doc_id, task.list, task.year, task.list_kind, task.section, task.seq, task.source_ref,
+               task.content, task.deadline, task.deadline_text, task.status, task.progress,
+               ref.label if ref else None, ref.page if ref else None, ref.table if ref else None,
+               ref.row if ref else None, ref.line if ref else None,
+               m.as_of, m.status, m.status_basis, m.overdue, m.stated_share]
+        # canonical_name and known are resolved for the whole warehouse after the run (derive.py)
+        units = [[tid, role, position, name, name, None]
+                 for role, names in (("lead", task.units), ("co", task.co_units), ("official", task.lead_officials))
+                 for position, name in enumerate(names, start=1)]
+        targets = [[tid, t.position, t.value, t.unit, t.comparator, t.noun, t.text] for t in m.targets]
+        achieved = [[tid, a.position, a.value, a.unit, a.comparator, a.noun, a.text, a.target_position, a.ratio]
+                    for a in m.achievements]
+        by_task[tid] = (row, units, targets, achieved)
+    out.tables["documents"].append([doc_id, source_name, source_path, raw_path, fmt, doc.title, doc.issuer,
+                                    doc.doc_number, doc.region, doc.published, doc.period, parser_version, pages,
+                                    len(by_task), now, nid])
+    for row, units, targets, achieved in by_task.values():
+        out.tables["tasks"].append(row)
+        out.tables["task_units"] += units
+        out.tables["targets"] += targets
+        out.tables["achievements"] += achieved
+    return out
+
+
+def write_batch(con, batch: list[DocumentRows]) -> None:
+    """Replace the batch's documents with their rows, inside the caller's transaction."""
+    ids = [d.doc_id for d in batch]
+    for table in ("task_units", "targets", "achievements"):
+        con.execute(f"DELETE FROM {table} WHERE task_id IN (SELECT task_id FROM tasks WHERE list_contains(?, doc_id))",
+                    [ids])
+    con.execute("DELETE FROM tasks WHERE list_contains(?, doc_id)", [ids])
+    con.execute("DELETE FROM documents WHERE list_contains(?, doc_id)", [ids])
+    notices = {row[0]: row for d in batch for row in d.tables["notices"]}
+    bulk_insert(con, "notices", _COLUMNS["notices"], list(notices.values()), or_ignore=True)
+    for table in ("documents", "tasks", "task_units", "targets", "achievements"):
+        bulk_insert(con, table, _COLUMNS[table], [row for d in batch for row in d.tables[table]])
+
+
+class BatchLoader:
+    """Documents' rows gathered and written in batches: one transaction and one
+    statement per table per batch. If a batch fails, its documents are written one
+    by one, so one bad document fails alone and the others load."""
+
+    def __init__(self, con, *, max_tasks: int = 5000, max_documents: int = 200):
+        self.con = con
+        self.max_tasks, self.max_documents = max_tasks, max_documents
+        self.pending: list[tuple[DocumentRows, object]] = []  # (rows, the caller's token)
+        self._tasks = 0
+
+    def add(self, rows: DocumentRows, token: object) -> list[tuple[object, Exception | None]]:
+        """Queue a document; (token, error or None) for each document written by now."""
+        self.pending.append((rows, token))
+        self._tasks += rows.tasks
+        if self._tasks >= self.max_tasks or len(self.pending) >= self.max_documents:
+            return self.flush()
+        return []
+
+    def holds_notice(self, key: str) -> bool:
+        """A queued document may be a file of this notice: flush before matching it."""
+        return any(rows.notice_key == key for rows, _ in self.pending)
+
+    def flush(self) -> list[tuple[object, Exception | None]]:
+        batch, self.pending, self._tasks = self.pending, [], 0
+        if not batch:
+            return []
+        try:
+            with transaction(self.con):
+                write_batch(self.con, [rows for rows, _ in batch])
+            return [(token, None) for _, token in batch]
+        except Exception:
+            results = []
+            for rows, token in batch:
+                try:
+                    with transaction(self.con):
+                        write_batch(self.con, [rows])
+                    results.append((token, None))
+                except Exception as exc:
+                    results.append((token, exc))
+            return results

@@ -1,23 +1,52 @@
-"""The stages tied together: read → repair → extract → validate. Loading is in
-warehouse.py; this module touches no database."""
+"""The stages tied together: read → repair → extract → validate → measure.
+
+This module touches no database and no disk but the file it is given:
+`parse_record(bytes, name)` is a pure function of the file's bytes and the parser
+version, so it can run in worker processes (ingest.py), be cached by content hash
+(parse_cache.py) and, on a cluster, run anywhere that has the package, its
+results shipped back as JSON lines or Parquet for the loader.
+"""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+from pydantic import BaseModel, Field
 
 from . import __version__, profiles
 from .errors import EtlError, ExtractError, ReadError
 from .extract import ExtractResult, extract
 from .layout import Layout
+from .measures import measure_task
+from .models import Notice, TaskMeasures
 from .readers import read, sniff
 from .repair import repair
 
+# The code a parse runs: editing any of it may change a parse. Loading, the CLI and
+# the warehouse are not in it, so changing them re-parses nothing.
+_PARSE_CODE = ("readers", "extract", "fields", "repair.py", "layout.py", "textnorm.py", "models.py",
+               "measures.py", "profiles.py", "pipeline.py")
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _PARSE_CODE:
+        path = here / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(here).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:8]
+
 
 def parser_version() -> str:
-    """Code version plus a hash of the parser profiles: a parse made under another
-    version may differ and must be redone."""
-    return f"{__version__}+{profiles.fingerprint()}"
+    """Package version, a hash of the parse code and a hash of the parser profiles:
+    a parse made under another version may differ and must be redone."""
+    return f"{__version__}+{_code_fingerprint()}.{profiles.fingerprint()}"
 
 
 @dataclass
@@ -60,3 +89,63 @@ def parse_file(path: Path | str) -> Parsed:
     except OSError as exc:
         raise ReadError(f"cannot open: {exc.strerror or exc}") from exc
     return parse_bytes(data, path)
+
+
+# --- the pure parse result: what crosses processes, the cache and the network ---
+
+class FileError(BaseModel):
+    stage: str
+    reason: str
+
+
+class RecordRejected(BaseModel):
+    """A task that broke the record contract (the file's other tasks still load)."""
+
+    ref: str
+    seq: int | None = None
+    field: str
+    value: str
+    reason: str
+
+
+class ParseRecord(BaseModel):
+    """Everything the loader needs from one file, or why it failed."""
+
+    sha256: str
+    parser_version: str
+    fmt: str | None = None
+    pages: int | None = None
+    notice: Notice | None = None
+    measures: list[TaskMeasures] = Field(default_factory=list)
+    rejected: list[RecordRejected] = Field(default_factory=list)
+    error: FileError | None = None
+    seconds: float = 0.0
+
+    @property
+    def tasks(self) -> int:
+        return len(self.notice.tasks) if self.notice else 0
+
+
+def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = None) -> ParseRecord:
+    """Parse and measure one file's bytes. Never raises for a bad file: the failure
+    is in `record.error` with its stage, as the rejects table lists it."""
+    start = time.perf_counter()
+    sha = hashlib.sha256(data).hexdigest()
+    record = ParseRecord(sha256=sha, parser_version=version or parser_version())
+    try:
+        parsed = parse_bytes(data, name)
+        record.fmt, record.pages, record.notice = parsed.fmt, parsed.layout.pages, parsed.notice
+        record.rejected = [RecordRejected(ref=r.ref, seq=r.seq, field=r.field, value=str(r.value), reason=r.reason)
+                           for r in parsed.result.rejected]
+    except EtlError as exc:
+        record.error = FileError(stage=exc.stage, reason=str(exc))
+    except Exception as exc:  # a bug or a library failure: the file fails, the run goes on
+        record.error = FileError(stage="pipeline", reason=f"unexpected {type(exc).__name__}: {exc}")
+    if record.notice is not None:
+        try:
+            record.measures = [measure_task(task, record.notice.document) for task in record.notice.tasks]
+        except Exception as exc:
+            record.notice = None
+            record.error = FileError(stage="measure", reason=f"unexpected {type(exc).__name__}: {exc}")
+    record.seconds = round(time.perf_counter() - start, 4)
+    return record

@@ -68,14 +68,17 @@ def diff_against(con, old_db: Path) -> TaskDiff:
     return diff
 
 
-def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0,
+def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 1, use_cache: bool = True,
             on_file: Callable[[FileOutcome], None] | None = None) -> RebuildResult:
+    """Every raw file into a new warehouse; files whose parse the cache holds for
+    this parser version are not parsed again (unless use_cache is False)."""
     store = RawStore(raw_root)
     objects = store.objects()
     names = store.names()
     for obj in objects:  # a file the manifest does not know keeps its stored name
         names.setdefault(obj.stem, {"name": obj.name, "path": str(obj)})
     with warehouse.writer(db_path, wait=wait, fresh=True, command="etl rebuild") as con:
-        summary = load_files(con, objects, store, command="rebuild", force=True, on_file=on_file, names=names)
+        summary = load_files(con, objects, store, command="rebuild", force=True, workers=workers, on_file=on_file,
+                             names=names, use_cache=use_cache)
         diff = diff_against(con, Path(db_path))
     return RebuildResult(summary, diff)

@@ -185,6 +185,7 @@ def read_pdf(data: bytes) -> Layout:
                     continue
                 raise ReadError(problem)
             pages.append(_read_page(page, number))
+            page.close()  # frees the page's parsed objects: memory stays one page deep
     _drop_furniture(pages)
     blocks = _assemble(pages)
     return Layout(blocks, source_format="pdf", pages=len(pages), notes=notes)
