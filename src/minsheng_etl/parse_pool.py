@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from .pipeline import ParseRecord, parse_record
 
-LOOKAHEAD = 4
+LOOKAHEAD = 8
 J = TypeVar("J")
 
 

@@ -33,6 +33,7 @@ class _Numbering:
     def __init__(self, document):
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, list[int]] = {}
+        self._styles: dict[str | None, tuple[str, object]] = {}
         try:
             part = document.part.numbering_part
         except (KeyError, NotImplementedError, AttributeError):
@@ -57,19 +58,28 @@ class _Numbering:
             for ilvl, spec in abstract.get(ref.get(qn("w:val")), {}).items():
                 self.levels[(num.get(qn("w:numId")), ilvl)] = spec
 
-    @staticmethod
-    def _numpr(paragraph: DocxParagraph):
-        """numPr of the paragraph, else of its style or the style's bases (List Number)."""
+    def style(self, paragraph: DocxParagraph) -> tuple[str, object]:
+        """(name, numPr) of the paragraph's style or its bases (List Number). Looked
+        up once per style id: python-docx searches the styles part on every call."""
+        style_id = paragraph._p.style
+        if style_id not in self._styles:
+            style = paragraph.style
+            name, numpr = (style.name or "") if style is not None else "", None
+            while style is not None:
+                sppr = style.element.pPr
+                if sppr is not None and sppr.numPr is not None and sppr.numPr.numId is not None:
+                    numpr = sppr.numPr
+                    break
+                style = style.base_style
+            self._styles[style_id] = (name, numpr)
+        return self._styles[style_id]
+
+    def _numpr(self, paragraph: DocxParagraph):
+        """numPr of the paragraph, else of its style or the style's bases."""
         ppr = paragraph._p.pPr
         if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
             return ppr.numPr
-        style = paragraph.style
-        while style is not None:
-            sppr = style.element.pPr
-            if sppr is not None and sppr.numPr is not None and sppr.numPr.numId is not None:
-                return sppr.numPr
-            style = style.base_style
-        return None
+        return self.style(paragraph)[1]
 
     def label(self, paragraph: DocxParagraph) -> str:
         numpr = self._numpr(paragraph)
@@ -108,7 +118,7 @@ def read_docx(data: bytes) -> Layout:
             para_no += 1
             text = numbering.label(para) + para.text
             if text.strip():
-                style = (para.style.name if para.style is not None else "") or ""
+                style = numbering.style(para)[0]
                 blocks.append(Paragraph(text, Ref(para=para_no),
                                         heading=style.lower().startswith(("heading", "title")) or "标题" in style))
         elif child.tag == qn("w:tbl"):
