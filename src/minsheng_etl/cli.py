@@ -18,7 +18,7 @@ RAW_OPTION = typer.Option(Path("data/raw"), "--raw", envvar="MINSHENG_RAW",
                           help="the raw store: every ingested file is kept here by content hash")
 WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writer to finish")
 WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", min=0,
-                              help="parser processes (0: one per CPU core)")
+                              help="parser processes (default 0: one per CPU core)")
 
 
 def _workers(n: int) -> int:

@@ -143,7 +143,7 @@ class RawStore:
 
 
 def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
-           force: bool = False, workers: int = 1,
+           force: bool = False, workers: int = 0,
            on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
     """Load files into the warehouse. The run works on a copy that replaces the
     warehouse when the run ends (see warehouse.writer)."""
@@ -192,7 +192,7 @@ def _prepare(con, files: Iterable[Path], store: RawStore, cache: ParseCache, ver
         yield job
 
 
-def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, force: bool = False, workers: int = 1,
+def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, force: bool = False, workers: int = 0,
                on_file: Callable[[FileOutcome], None] | None = None, names: dict[str, dict] | None = None,
                use_cache: bool = True) -> RunSummary:
     """Parse (in `workers` processes, or from the parse cache) and load files, in
@@ -231,7 +231,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             report(job.outcome)
             continue
         record = parsed or job.record
-        if parsed is not None:
+        if parsed is not None and (parsed.error is None or parsed.error.lasting):
             cache.put(parsed)
         if record.error:
             report(_reject(con, run, job, record.error.stage, record.error.reason, record))

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from . import __version__, profiles
+from . import limits as file_limits
 from .errors import EtlError, ExtractError, ReadError
 from .extract import ExtractResult, extract
 from .layout import Layout
@@ -97,6 +98,12 @@ class FileError(BaseModel):
     stage: str
     reason: str
 
+    @property
+    def lasting(self) -> bool:
+        """Would this file fail the same way next time? Not if a limit or a dying
+        worker stopped it: those are not cached."""
+        return self.stage not in ("limits", "worker")
+
 
 class RecordRejected(BaseModel):
     """A task that broke the record contract (the file's other tasks still load)."""
@@ -132,13 +139,21 @@ def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = No
     start = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     record = ParseRecord(sha256=sha, parser_version=version or parser_version())
+    limits = file_limits.current()
     try:
-        parsed = parse_bytes(data, name)
+        with file_limits.time_limit(limits.max_seconds):
+            file_limits.check_size(len(data))
+            parsed = parse_bytes(data, name)
         record.fmt, record.pages, record.notice = parsed.fmt, parsed.layout.pages, parsed.notice
         record.rejected = [RecordRejected(ref=r.ref, seq=r.seq, field=r.field, value=str(r.value), reason=r.reason)
                            for r in parsed.result.rejected]
     except EtlError as exc:
         record.error = FileError(stage=exc.stage, reason=str(exc))
+    except MemoryError:
+        record.error = FileError(stage="limits", reason=f"ran out of memory reading it (limit max_memory_mb="
+                                                        f"{limits.max_memory_mb}; MINSHENG_MAX_MEMORY_MB raises it)")
+    except RecursionError:
+        record.error = FileError(stage="read", reason="its structure is nested too deeply to read")
     except Exception as exc:  # a bug or a library failure: the file fails, the run goes on
         record.error = FileError(stage="pipeline", reason=f"unexpected {type(exc).__name__}: {exc}")
     if record.notice is not None:

@@ -68,7 +68,7 @@ def diff_against(con, old_db: Path) -> TaskDiff:
     return diff
 
 
-def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 1, use_cache: bool = True,
+def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 0, use_cache: bool = True,
             on_file: Callable[[FileOutcome], None] | None = None) -> RebuildResult:
     """Every raw file into a new warehouse; files whose parse the cache holds for
     this parser version are not parsed again (unless use_cache is False)."""
