@@ -11,13 +11,13 @@ CORPUS = SHARED / "corpus"
 SAMPLES = ROOT / "data" / "raw" / "samples"
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     """The rows a query returns from a warehouse file, read-only."""
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
 

@@ -26,6 +26,17 @@ def _workers(n: int) -> int:
 
     return n or default_workers()
 
+
+def _apply_limits() -> None:
+    """The file limits from the environment (MINSHENG_MAX_*); a bad value is a usage error."""
+    from . import limits
+
+    try:
+        limits.apply(limits.Limits.from_env())
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2)
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
 err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
@@ -42,6 +53,7 @@ def inspect(
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
 ) -> None:
     """Show what a notice yields, without loading it."""
+    _apply_limits()
     try:
         parsed = parse_file(file)
     except EtlError as exc:
@@ -87,6 +99,7 @@ def ingest(
     (they are listed in the rejects table), 2 when the run could not start."""
     from .ingest import ingest as run_ingest
 
+    _apply_limits()
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[red]error[/red] {p}: no such file or folder")
@@ -144,6 +157,7 @@ def rebuild(
     place), 2 when the rebuild did not happen (the old warehouse is as it was)."""
     from .rebuild import rebuild as run_rebuild
 
+    _apply_limits()
     out = Console()
 
     def on_file(o):
@@ -255,9 +269,10 @@ def export(
     Console().print(f"wrote {rows} rows of {name} to {output}")
 
 
-def _reader(db: Path):
+def _reader(db: Path, allow_files: bool = False):
+    """A read-only connection; sandboxed (no other files) unless allow_files."""
     try:
-        return warehouse.connect(db, read_only=True)
+        return warehouse.connect(db, read_only=True, sandbox=not allow_files)
     except (FileNotFoundError, WarehouseBusy) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -269,24 +284,34 @@ def query(
     db: Path = DB_OPTION,
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json"),
     limit: int = typer.Option(200, "--limit", help="rows to show in table format (0: all)"),
+    allow_files: bool = typer.Option(False, "--allow-files", help="let the SQL read and write files outside the "
+                                     "warehouse (read_csv, COPY ... TO, ATTACH)"),
 ) -> None:
-    """Run SQL on a read-only connection to the warehouse."""
-    _print_query(db, sql, fmt, limit)
+    """Run SQL on a read-only connection to the warehouse.
+
+    The SQL cannot change the warehouse, and cannot touch any other file unless
+    --allow-files is given."""
+    _print_query(db, sql, fmt, limit, allow_files)
 
 
-def _print_query(db: Path, sql: str, fmt: str, limit: int) -> None:
+def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = False) -> None:
     import csv
 
     if fmt not in ("table", "csv", "json"):
         err.print(f"[red]error[/red] unknown format {fmt!r}: use table, csv or json")
         raise typer.Exit(2)
-    con = _reader(db)
+    con = _reader(db, allow_files)
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall()
     except Exception as exc:  # duckdb errors: show the message, not a traceback
-        err.print(f"[red]query failed[/red] {exc}")
+        message = " ".join(str(exc).split())
+        if "disabled by configuration" in message:
+            message += " (etl query reads only the warehouse: --allow-files lets it reach other files)"
+        elif "read-only mode" in message:
+            message += " (etl query never changes the warehouse: etl ingest and etl rebuild do)"
+        err.print(f"[red]query failed[/red] {message}")
         raise typer.Exit(2)
     finally:
         con.close()

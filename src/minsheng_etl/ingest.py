@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,15 +78,23 @@ class RunSummary:
 
 
 def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and the files inside folders named (recursively, sorted)."""
+    """Files named, and the notice files inside folders named (recursively, sorted).
+    Inside folders, symbolic links are not followed: a link loop cannot hang the
+    walk, and a link cannot pull a file from elsewhere into the raw store. A file
+    named on the command line is read wherever its link points."""
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.name not in SKIP_NAMES and not child.name.startswith("~$") \
-                        and child.suffix.lower() in INPUT_SUFFIXES:
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            dirs.sort()
+            for name in sorted(files):
+                child = Path(folder) / name
+                if name in SKIP_NAMES or name.startswith("~$") or child.suffix.lower() not in INPUT_SUFFIXES:
+                    continue
+                if child.is_symlink() or not child.is_file():
+                    continue
+                yield child
 
 
 class RawStore:
@@ -123,18 +134,32 @@ class RawStore:
     def path_for(self, sha256: str, suffix: str) -> Path:
         return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
 
-    def keep(self, data: bytes, sha256: str, path: Path) -> Path:
-        """Store the file unless it is there; its stored path. A new file is written
-        whole then renamed, and named in the manifest (once, not per ingest)."""
+    def keep(self, path: Path) -> tuple[str, Path]:
+        """Copy a file into the store, hashing it on the way (in chunks: memory stays
+        flat for any size); its sha256 and stored path. A new file is written whole
+        then renamed, and named in the manifest (once, not per ingest)."""
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".part", delete=False) as out, open(path, "rb") as src:
+            for chunk in iter(lambda: src.read(1 << 20), b""):
+                digest.update(chunk)
+                out.write(chunk)
+        tmp = Path(out.name)
+        sha256 = digest.hexdigest()
         target = self.path_for(sha256, path.suffix)
         if target.exists():
-            return target
+            tmp.unlink()
+            return sha256, target
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".part")
-        tmp.write_bytes(data)
         tmp.replace(target)
         self._remember(sha256, path, target)
-        return target
+        return sha256, target
+
+    def clear_leftovers(self) -> None:
+        """Half-copied files of a writer that was killed (only one writer runs at a time)."""
+        for leftover in (self.root / "tmp").glob("*.part"):
+            leftover.unlink(missing_ok=True)
 
     def objects(self) -> list[Path]:
         base = self.root / "objects"
@@ -177,14 +202,13 @@ def _prepare(con, files: Iterable[Path], store: RawStore, cache: ParseCache, ver
         known = (names or {}).get(path.stem)
         job = _Job(path, known["name"] if known else path.name, known["path"] if known else str(path))
         try:
-            data = path.read_bytes()
+            if not stat.S_ISREG(path.stat().st_mode):
+                raise IsADirectoryError(0, "not a regular file (a folder, pipe or device)")
+            job.sha, job.raw = store.keep(path)
         except OSError as exc:
             job.outcome = FileOutcome(path, "failed", stage="read", reason=f"cannot open: {exc.strerror or exc}")
             yield job
             continue
-        job.sha = hashlib.sha256(data).hexdigest()
-        job.raw = store.keep(data, job.sha, path)
-        del data
         if not force and warehouse.loaded_version(con, job.sha) == version:
             job.outcome = FileOutcome(path, "unchanged", job.sha)
         else:
@@ -198,6 +222,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     """Parse (in `workers` processes, or from the parse cache) and load files, in
     the order given; then refresh what is derived from all documents."""
     version = parser_version()
+    store.clear_leftovers()
     run = warehouse.start_run(con, command, version)
     summary = RunSummary(run.run_id)
     cache = store.parse_cache

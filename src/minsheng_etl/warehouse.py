@@ -49,10 +49,12 @@ def _lock_holder(message: str) -> str:
     return f"process {m.group(1)}" if m else "another process"
 
 
-def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
+def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0, sandbox: bool = False,
             on_migrate=None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a lock held by another writer is waited for up to `wait`
-    seconds, then reported as WarehouseBusy naming the holder."""
+    seconds, then reported as WarehouseBusy naming the holder. A sandboxed
+    connection can reach no file but the warehouse (no read_csv, COPY, ATTACH or
+    extension downloads), and cannot lift that itself."""
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise FileNotFoundError(f"no warehouse at {db_path}: run `etl ingest` first")
@@ -60,7 +62,8 @@ def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0,
     deadline = time.monotonic() + max(wait, 0.0)
     while True:
         try:
-            con = duckdb.connect(str(db_path), read_only=read_only)
+            config = {"enable_external_access": False, "lock_configuration": True} if sandbox else {}
+            con = duckdb.connect(str(db_path), read_only=read_only, config=config)
             break
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():

@@ -20,7 +20,7 @@ def period_rank(header: str) -> int:
         return int(m.group(2) or m.group(1))
     if m.group(3):
         q = m.group(3)
-        return 3 * ("一二三四".find(q) + 1 if not q.isdigit() else int(q))
+        return 3 * ("一二三四".find(q) + 1 if not q.isdecimal() else int(q))
     if m.group(4):
         return 6 if m.group(4) == "上" else 12
     return 12

@@ -27,8 +27,11 @@ def _split_line(line: str) -> list[str]:
     return [p for p in regex.split(pattern, line)]
 
 
+_CONTROL = regex.compile(r"[\p{Cc}\p{Cf}]")  # control and format characters: never part of a name
+
+
 def _clean(name: str) -> str:
-    name = squash_all(name).strip("：:")
+    name = _CONTROL.sub("", squash_all(name)).strip().strip("：:")
     changed = True
     while changed and name:
         changed = False

@@ -25,7 +25,7 @@ _QUARTER = regex.compile(r"(?:(\d{4})\s*年\s*)?(?:第)?([一二三四1-4])季�
 def _num(text: str | None) -> int | None:
     if text is None:
         return None
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     return cn_to_int(text)
 
@@ -87,7 +87,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[dt.date]:
         q = _QUARTER.search(text)
         year = int(q.group(1)) if q and q.group(1) else default_year
         if q and year:
-            quarter = "一二三四".find(q.group(2)) + 1 if not q.group(2).isdigit() else int(q.group(2))
+            quarter = "一二三四".find(q.group(2)) + 1 if not q.group(2).isdecimal() else int(q.group(2))
             found.append((q.start(), month_end(year, quarter * 3)))
     found.sort(key=lambda p: p[0])
     return [d for _, d in found]

@@ -23,6 +23,6 @@ def cn_to_int(text: str) -> int | None:
 def to_int(text: str) -> int | None:
     """Arabic or Chinese numeral to int."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     return cn_to_int(text)

@@ -75,7 +75,7 @@ def _mask_fixed_phrases(text: str) -> str:
 
 
 def _number_value(num: str) -> Decimal | None:
-    if num[0].isdigit():
+    if num[0].isdecimal():
         return Decimal(num)
     value = cn_to_int(num)
     return Decimal(value) if value is not None else None
@@ -175,7 +175,7 @@ def find_quantities(text: str | None) -> list[Quantity]:
     for m in grammar.finditer(masked):
         num, unit = m.group("num"), m.group("unit")
         start = m.start("num")
-        is_cn = not num[0].isdigit()
+        is_cn = not num[0].isdecimal()
         before = masked[max(0, start - 4):start]
         prev = masked[start - 1] if start > 0 else ""
         # codes, decimals and ordinals: DX04-1002-6003, 第5项, 前100名, 国道230

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 
+import regex
+
+from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Layout
 
@@ -20,10 +23,7 @@ def sniff(data: bytes) -> str:
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
     if head[:4] == b"PK\x03\x04":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile as exc:
-            raise ReadError(f"a damaged ZIP container ({exc})") from exc
+        names = check_zip(data)
         if any(n.startswith("word/") for n in names):
             return "docx"
         if any(n.startswith("xl/") for n in names):
@@ -43,6 +43,37 @@ def sniff(data: bytes) -> str:
     if b"\x00" in head:
         raise ReadError("a binary file of unknown format")
     return "text"
+
+
+_DTD = regex.compile(rb"<!(?:DOCTYPE|ENTITY)", regex.IGNORECASE)
+
+
+def check_zip(data: bytes) -> list[str]:
+    """The part names of an Office file, after the checks that keep a hostile one
+    out: its parts' total uncompressed size (a ZIP bomb) and any DTD in its XML (an
+    entity expansion or an external entity: Word and Excel never write one)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReadError(f"a damaged ZIP container ({exc})") from exc
+    limits = file_limits.current()
+    unzipped = sum(i.file_size for i in infos)
+    if unzipped > limits.max_unzipped_mb * 2**20:
+        raise file_limits.LimitExceeded(
+            f"its parts unpack to {unzipped / 2**20:,.0f} MB, over the limit of {limits.max_unzipped_mb:g} MB "
+            f"(a ZIP bomb? MINSHENG_MAX_UNZIPPED_MB raises the limit)")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            try:
+                with archive.open(info) as part:
+                    start = part.read(4096)  # a DTD comes before the root element
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise ReadError(f"a damaged ZIP container ({info.filename}: {exc})") from exc
+            if _DTD.search(start):
+                raise ReadError(f"{info.filename} declares a DTD or XML entities, which Word and Excel never "
+                                f"write: refused as unsafe")
+    return [i.filename for i in infos]
 
 
 def read(data: bytes, fmt: str | None = None) -> Layout:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import regex
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from .. import limits as file_limits
 from ..layout import Cell, Layout, Paragraph, Ref, Table
 from .encoding import decode_text
 
@@ -22,9 +23,34 @@ _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "arti
           "ul", "ol", "center", "main", "td", "th", "tr", "table", "tbody", "thead", "dl", "address", "figure"}
 
 
+_TAG = regex.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^<>]*?(/?)>")
+# elements that never nest (void) or whose end tag may be left out: not counted as depth
+_FLAT = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+         "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup",
+         "rb", "rt", "rp"}
+
+
+def check_nesting(text: str, limit: int) -> None:
+    """Refuse a page nested deeper than `limit` elements before parsing it: the tree
+    walks that follow are recursive, and no real page comes near the limit."""
+    depth = 0
+    for m in _TAG.finditer(text):
+        closing, name, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if name in _FLAT or self_closing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > limit:
+                raise file_limits.LimitExceeded(f"elements nested more than {limit:,} deep (limit max_nesting; "
+                                                f"MINSHENG_MAX_NESTING)")
+
+
 def read_html(data: bytes) -> Layout:
     m = _META_CHARSET.search(data[:4096])
     text, encoding = decode_text(data, m.group(1).decode("ascii", "ignore") if m else None)
+    check_nesting(text, file_limits.current().max_nesting)
     soup = BeautifulSoup(text, "lxml")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()

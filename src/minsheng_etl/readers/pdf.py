@@ -15,12 +15,14 @@ lines, the table cells and the page-furniture check alike.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 import pdfplumber
 import regex
 
+from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Cell, Layout, Paragraph, Ref, Table
 
@@ -148,6 +150,16 @@ def _check_text_layer(page, number: int) -> str | None:
     return None
 
 
+def _readable(text: str) -> bool:
+    """Text a person could read: no (cid:N) or U+FFFD, and nearly every character
+    printable and outside the private use area (where unmapped glyphs land)."""
+    if not text.strip() or _BROKEN.search(text):
+        return False
+    chars = [c for c in text if not c.isspace()]
+    good = sum(1 for c in chars if c.isprintable() and unicodedata.category(c) != "Co")
+    return good >= 0.9 * len(chars)
+
+
 def _pdfium_page_text(pdf_bytes: bytes, index: int) -> str | None:
     """pypdfium2's reading of one page: a second opinion on a broken font map."""
     try:
@@ -166,17 +178,24 @@ def read_pdf(data: bytes) -> Layout:
     pages: list[PageContent] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+        pdf.pages  # noqa: B018 (decrypts and reads the page tree: a wrong password fails here)
     except Exception as exc:
+        if "Password" in repr(exc):
+            raise ReadError("the PDF is protected by a password: open it and save an unprotected copy") from exc
         raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
     with pdf:
         if not pdf.pages:
             raise ReadError("the PDF has no pages")
+        limit = file_limits.current().max_pages
+        if len(pdf.pages) > limit:
+            raise file_limits.LimitExceeded(f"{len(pdf.pages):,} pages, over the limit of {limit:,} "
+                                            f"(MINSHENG_MAX_PAGES)")
         for index, page in enumerate(pdf.pages):
             number = index + 1
             problem = _check_text_layer(page, number)
             if problem:
                 fallback = _pdfium_page_text(data, index) if "font map" in problem else None
-                if fallback and not _BROKEN.search(fallback) and fallback.strip():
+                if fallback and _readable(fallback):
                     notes.append(f"{problem}; read with pypdfium2 instead")
                     content = PageContent(number, float(page.width), float(page.height))
                     content.lines = [Line(t.strip(), 0, 0, i * 10.0, i * 10.0 + 9, 10.0)

@@ -1,13 +1,19 @@
-"""Excel .xlsx with openpyxl: every sheet a table, merged cells resolved (the
-value repeated over the merged range), line breaks inside cells kept. Leading
-rows that hold one text across the sheet (a merged title row) are paragraphs."""
+"""Excel .xlsx with openpyxl, streamed (read-only mode: memory stays flat however
+many rows a sheet claims): every sheet a table, formulas read as their last
+computed values, merged cells resolved (the value repeated over the merged
+range), line breaks inside cells kept. Leading rows that hold one text across the
+sheet (a merged title row) are paragraphs."""
 from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
+import regex
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from .. import limits as file_limits
 from ..layout import Cell, Layout, Paragraph, Ref, Table
 
 
@@ -21,15 +27,55 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+_MERGE = regex.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+\d+):([A-Z]+\d+)"')
+
+
+def _merged_ranges(data: bytes, part: str) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each merged range of a sheet, read
+    from its XML as a stream (read-only openpyxl does not report them)."""
+    ranges, tail = [], b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            block = tail + chunk
+            for m in _MERGE.finditer(block):
+                (c1, r1), (c2, r2) = (coordinate_from_string(x.decode()) for x in m.groups())
+                ranges.append((r1, column_index_from_string(c1), r2, column_index_from_string(c2)))
+            tail = block[-200:]  # a tag cut by the chunk boundary is whole next time (duplicates: the set)
+    return sorted(set(ranges))
+
+
+def _sheet_rows(sheet, max_empty: int) -> tuple[list[list[str]], bool]:
+    """The sheet's rows as text, streamed; a sheet formatted down to row 1,048,576
+    stops after `max_empty` empty rows in a row instead of reading them all."""
+    grid: list[list[str]] = []
+    empty = 0
+    for values in sheet.iter_rows(values_only=True):
+        row = [_text(v) for v in values]
+        grid.append(row)
+        empty = 0 if any(row) else empty + 1
+        if empty >= max_empty:
+            break
+    else:
+        empty = 0
+    stopped = empty >= max_empty
+    while grid and not any(grid[-1]):
+        grid.pop()
+    return grid, stopped
+
+
 def read_xlsx(data: bytes) -> Layout:
-    workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    max_empty = file_limits.current().max_empty_rows
     blocks: list = []
+    notes: list[str] = []
     for number, sheet in enumerate(workbook.worksheets, start=1):
-        grid = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
-            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
+        grid, stopped = _sheet_rows(sheet, max_empty)
+        if stopped:
+            notes.append(f"sheet {sheet.title}: stopped after {max_empty:,} empty rows (max_empty_rows)")
+        for min_row, min_col, max_row, max_col in _merged_ranges(data, sheet._worksheet_path):
+            value = grid[min_row - 1][min_col - 1] if min_row <= len(grid) and min_col <= len(grid[min_row - 1]) else ""
+            for r in range(min_row - 1, min(max_row, len(grid))):
+                for c in range(min_col - 1, min(max_col, len(grid[r]))):
                     grid[r][c] = value
         rows = [(i, row) for i, row in enumerate(grid, start=1) if any(row)]
         # a title row (one text across the sheet) before the table is a paragraph
@@ -42,4 +88,5 @@ def read_xlsx(data: bytes) -> Layout:
         table_rows = [[Cell([p for p in (row[c] if c < len(row) else "").split("\n") if p.strip()],
                             Ref(table=number, row=i, col=c + 1)) for c in range(width)] for i, row in rows]
         blocks.append(Table(table_rows, Ref(table=number)))
-    return Layout(blocks, source_format="xlsx")
+    workbook.close()
+    return Layout(blocks, source_format="xlsx", notes=notes)
