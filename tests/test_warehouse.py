@@ -151,12 +151,13 @@ def test_rebuild_reports_what_changed(sample_warehouse, tmp_path):
 def test_killed_rebuild_leaves_the_previous_warehouse(sample_warehouse, tmp_path):
     db, raw = copy_warehouse(sample_warehouse, tmp_path / "w")
     before = rows(db, "SELECT count(*) FROM tasks")
-    proc = subprocess.Popen(ETL + ["rebuild", "--db", str(db), "--raw", str(raw)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # kill it once it is loading files into its copy
-    line = proc.stdout.readline()
+    proc = subprocess.Popen(ETL + ["rebuild", "--db", str(db), "--raw", str(raw), "--verbose", "--no-cache"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    # kill it (and its parser processes) once it is loading files into its copy
+    line = proc.stderr.readline()
     assert line.startswith("loaded"), line
-    os.kill(proc.pid, signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert rows(db, "SELECT count(*) FROM tasks") == before
     assert rows(db, "SELECT count(*) FROM tasks_flat") == [(227,)]

@@ -8,15 +8,17 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from . import warehouse
-from .errors import EtlError, SchemaError, WarehouseBusy
+from .errors import EtlError, SchemaError, WarehouseBusy, hint
 from .pipeline import parse_file
 
 DB_OPTION = typer.Option(warehouse.DEFAULT_DB, "--db", envvar="MINSHENG_DB", help="the DuckDB warehouse file")
 RAW_OPTION = typer.Option(Path("data/raw"), "--raw", envvar="MINSHENG_RAW",
                           help="the raw store: every ingested file is kept here by content hash")
 WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writer to finish")
+VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="every file as it goes, and tracebacks of errors")
 WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", min=0,
                               help="parser processes (default 0: one per CPU core)")
 
@@ -37,7 +39,7 @@ def _apply_limits() -> None:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
 err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
 
@@ -47,42 +49,141 @@ def main() -> None:
     """minsheng-etl: notices in, validated records in DuckDB out."""
 
 
-@app.command()
+@app.command(epilog="Example: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf")
 def inspect(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, DOCX, HTML, XLSX or text"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
-    """Show what a notice yields, without loading it."""
+    """Show what a notice yields, without loading it.
+
+    Each task with where it came from (p3 t1 r5 = page 3, table 1, row 5; l12 =
+    line 12) and what to check (unknown body names, deadlines not understood,
+    figures without a unit)."""
+    from .checks import task_warnings
+
     _apply_limits()
     try:
         parsed = parse_file(file)
     except EtlError as exc:
-        err.print(f"[red]error[/red] {file}: {exc.stage}: {exc}")
+        _fail_line(file, exc.stage, str(exc))
+        raise typer.Exit(2)
+    except Exception as exc:  # a bug: one line, the traceback on request
+        _fail_line(file, "pipeline", f"unexpected {type(exc).__name__}: {exc}")
+        if verbose:
+            err.print_exception()
         raise typer.Exit(2)
     notice = parsed.notice
     if as_json:
         sys.stdout.write(json.dumps(notice.gold_json(), ensure_ascii=False, indent=1) + "\n")
         return
-    out = Console()
+    out = Console(soft_wrap=True)
     doc = notice.document
     out.print(f"[bold]{doc.title}[/bold]")
     out.print(f"format {parsed.fmt} · issuer {doc.issuer or '-'} · 文号 {doc.doc_number or '-'} · "
               f"region {doc.region or '-'} · published {doc.published or '-'} · period {doc.period or '-'}")
     table = RichTable(show_lines=False)
-    for col in ("list", "seq", "kind", "year", "content", "units", "deadline", "status", "targets", "from"):
+    for col in ("list", "seq", "kind", "year", "content", "units", "deadline", "status", "targets", "from",
+                "check"):
         table.add_column(col, overflow="fold")
+    flagged = 0
     for t in notice.tasks:
+        warnings = task_warnings(t, doc.region)
+        flagged += bool(warnings)
         table.add_row(str(t.list), str(t.seq), t.list_kind, str(t.year or ""), t.content[:40],
                       "、".join(t.units)[:20], str(t.deadline or ""), t.status or "",
-                      " ".join(f"{x.value:g}{x.unit}" for x in t.targets)[:30], t.ref.label if t.ref else "")
+                      " ".join(f"{x.value:g}{x.unit}" for x in t.targets)[:30], t.ref.label if t.ref else "",
+                      Text("; ".join(_short(w) for w in warnings), style="yellow"))
     out.print(table)
-    out.print(f"{len(notice.tasks)} tasks in {len({t.list for t in notice.tasks})} list(s)")
+    out.print(f"{len(notice.tasks)} tasks in {len({t.list for t in notice.tasks})} list(s)"
+              + (f"; {flagged} with something to check" if flagged else ""))
+    for note in parsed.layout.notes:
+        out.print(f"[dim]note: {note}[/dim]")
     for r in parsed.result.rejected:
         err.print(f"[yellow]rejected[/yellow] {r.ref} seq {r.seq}: {r.field} = {r.value!r}: {r.reason}")
 
 
+def _short(w) -> str:
+    from . import checks
 
-@app.command()
+    return {checks.UNKNOWN_BODY: f"unknown body {w.text}", checks.NO_DEADLINE: "no deadline",
+            checks.DEADLINE_NOT_READ: f"deadline not understood: {w.text}",
+            checks.FIGURE_NO_UNIT: f"figure without a unit: {w.text}",
+            checks.NO_BODY: "no responsible body"}.get(w.kind, w.kind)
+
+
+def _fail_line(path, stage: str | None, reason: str | None) -> None:
+    """One line per failed file, with a hint: to stderr."""
+    hint_text = hint(stage)
+    err.print(f"[red]failed[/red]    {path}: {stage}: {reason}" + (f" [dim]({hint_text})[/dim]" if hint_text else ""),
+              markup=True, highlight=False)
+
+
+class RunDisplay:
+    """What a run shows while it works: a progress bar on a terminal (files, tasks,
+    elapsed, rate), nothing in scripts and cron; failures always, one line each."""
+
+    def __init__(self, total: int, *, label: str, quiet: bool, as_json: bool, verbose: bool):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.as_json, self.verbose = as_json, verbose
+        self.tasks = 0
+        self.progress = None
+        if not (quiet or as_json) and err.is_terminal:
+            self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("files · {task.fields[tasks]} tasks"), TimeElapsedColumn(),
+                                     TextColumn("{task.fields[rate]}"), console=err, transient=True)
+            self.bar = self.progress.add_task(label, total=total, tasks=0, rate="")
+
+    def __enter__(self):
+        if self.progress:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress:
+            self.progress.stop()
+
+    def on_file(self, o) -> None:
+        self.tasks += o.tasks
+        if self.progress:
+            task = self.progress.tasks[0]
+            rate = f"{(task.completed + 1) / task.elapsed:.1f} files/s" if task.elapsed else ""
+            self.progress.update(self.bar, advance=1, tasks=self.tasks, rate=rate)
+        if self.as_json:
+            return
+        if o.status == "failed":
+            _fail_line(o.path, o.stage, o.reason)
+            if self.verbose and o.detail:
+                err.print(o.detail, markup=False, highlight=False)
+        elif self.verbose:
+            note = f"{o.tasks} tasks" if o.status == "loaded" else "already loaded, nothing changed"
+            err.print(f"[green]{o.status:<9}[/green] {o.path}: {note}"
+                      + (f", {o.rejected_records} records rejected" if o.rejected_records else ""))
+
+
+def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
+    """The end of every run: counts, each rejected file with its reason, warnings by kind."""
+    out.print(f"{verb} {len(summary.outcomes)} files in {summary.seconds:.1f} s → {target}: "
+              f"{summary.count('loaded')} loaded ({summary.tasks} tasks), "
+              f"{summary.count('unchanged')} unchanged (already loaded, nothing changed), "
+              f"{summary.failed} failed", highlight=False)
+    failed = [o for o in summary.outcomes if o.status == "failed"]
+    for o in failed[:20]:
+        out.print(f"  rejected  {o.path.name}: {o.stage}: {o.reason}", highlight=False, markup=False)
+    if len(failed) > 20:
+        out.print(f"  … {len(failed) - 20} more rejected: etl status lists them")
+    for kind, info in summary.warnings.as_dict().items():
+        examples = ", ".join(info["examples"][:3])
+        out.print(f"  warning   {info['count']} {kind}: {examples}{' …' if info['count'] > 3 else ''}",
+                  highlight=False, markup=False)
+    if any(kind.startswith("unknown body") for kind in summary.warnings.counts):
+        out.print("            (etl units --unknown lists the names to add to parsers/body_aliases.toml)",
+                  highlight=False)
+
+
+@app.command(epilog="Examples: etl ingest data/raw/samples · etl ingest inbox/ --json > run.json · "
+                    "etl ingest notice.pdf --db city.duckdb --wait 600")
 def ingest(
     paths: list[Path] = typer.Argument(..., help="notice files or folders of them"),
     db: Path = DB_OPTION,
@@ -90,34 +191,35 @@ def ingest(
     wait: float = WAIT_OPTION,
     force: bool = typer.Option(False, "--force", help="re-parse files already loaded by this parser version"),
     workers: int = WORKERS_OPTION,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary and failures"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON on stdout, nothing else"),
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
-    """Load notices into the warehouse: one transaction per file, idempotent by content hash.
+    """Load notices into the warehouse, idempotently by content hash.
 
-    Exit status 0 when every file loaded (or was already loaded), 1 when some failed
-    (they are listed in the rejects table), 2 when the run could not start."""
+    Files are parsed in worker processes and loaded in batches; a file already
+    loaded by this parser version is skipped. Exit status 0 when every file loaded
+    (or was already loaded), 1 when some failed (they are listed in the rejects
+    table), 2 when the run could not start.
+
+    Limits per file (a file over one is rejected, the run goes on), set in the
+    environment: MINSHENG_MAX_FILE_MB (200), MINSHENG_MAX_PAGES (2000),
+    MINSHENG_MAX_UNZIPPED_MB (500), MINSHENG_MAX_NESTING (1000),
+    MINSHENG_MAX_EMPTY_ROWS (10000), MINSHENG_MAX_SECONDS (300),
+    MINSHENG_MAX_MEMORY_MB (3072)."""
     from .ingest import ingest as run_ingest
+    from .ingest import iter_inputs
 
     _apply_limits()
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
         err.print(f"[red]error[/red] {p}: no such file or folder")
-    out = Console()
-
-    def show(o):
-        if as_json:
-            return
-        if o.status == "failed":
-            err.print(f"[red]failed[/red]    {o.path}: {o.stage}: {o.reason}")
-        elif not quiet:
-            note = f"{o.tasks} tasks" if o.status == "loaded" else "already loaded, nothing changed"
-            extra = f", {o.rejected_records} records rejected" if o.rejected_records else ""
-            out.print(f"[green]{o.status:<9}[/green] {o.path}: {note}{extra}")
-
+    files = list(iter_inputs([p for p in paths if p not in missing]))
+    out = Console(soft_wrap=True)
     try:
-        summary = run_ingest([p for p in paths if p.exists()], db_path=db, raw_root=raw, wait=wait, force=force,
-                             workers=_workers(workers), on_file=show)
+        with RunDisplay(len(files), label="ingest", quiet=quiet, as_json=as_json, verbose=verbose) as display:
+            summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force,
+                                 workers=_workers(workers), on_file=display.on_file)
     except (WarehouseBusy, SchemaError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -125,8 +227,7 @@ def ingest(
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
         raise typer.Exit(1 if summary.failed or missing else 0)
     _upgrade_note(summary.upgraded)
-    out.print(f"run {summary.run_id}: {len(summary.outcomes)} files, {summary.count('loaded')} loaded, "
-              f"{summary.count('unchanged')} unchanged, {summary.failed} failed → {db}")
+    print_summary(summary, out, verb=f"ingest run {summary.run_id}:", target=db)
     if summary.failed or missing:
         raise typer.Exit(1)
 
@@ -137,45 +238,43 @@ def _upgrade_note(applied: list[str]) -> None:
                   f"before carry the new columns empty until `etl rebuild`")
 
 
-@app.command()
+@app.command(epilog="Examples: etl rebuild · etl rebuild --quiet --wait 600 (cron) · etl rebuild --json")
 def rebuild(
     db: Path = DB_OPTION,
     raw: Path = RAW_OPTION,
     wait: float = WAIT_OPTION,
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="print only the summary and failures"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     show: int = typer.Option(10, "--show", help="tasks to list per kind of change"),
     workers: int = WORKERS_OPTION,
     no_cache: bool = typer.Option(False, "--no-cache", help="re-parse every file, even those the parse cache holds "
                                   "for this parser version"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary and the diff as JSON, nothing else"),
+    verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Re-derive the whole warehouse from the raw store, then swap it in atomically.
 
+    Files whose parse the cache holds for this parser version are not parsed again.
     The old warehouse stays readable, and untouched if the rebuild fails or is
     killed. Prints the tasks added, removed and changed against it. Exit status
     0 when every file loaded, 1 when some were rejected (the new warehouse is in
     place), 2 when the rebuild did not happen (the old warehouse is as it was)."""
+    from .ingest import RawStore
     from .rebuild import rebuild as run_rebuild
 
     _apply_limits()
-    out = Console()
-
-    def on_file(o):
-        if as_json:
-            return
-        if o.status == "failed":
-            err.print(f"[red]failed[/red]    {o.path.name}: {o.stage}: {o.reason}")
-        elif not quiet:
-            out.print(f"[green]loaded[/green]    {o.path.name}: {o.tasks} tasks")
-
+    out = Console(soft_wrap=True)
+    total = len(RawStore(raw).objects())
     try:
-        result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=on_file, workers=_workers(workers),
-                             use_cache=not no_cache)
+        with RunDisplay(total, label="rebuild", quiet=quiet, as_json=as_json, verbose=verbose) as display:
+            result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=display.on_file,
+                                 workers=_workers(workers), use_cache=not no_cache)
     except (WarehouseBusy, SchemaError) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
     except Exception as exc:
         err.print(f"[red]rebuild failed[/red], the warehouse is unchanged: {type(exc).__name__}: {exc}")
+        if verbose:
+            err.print_exception()
         raise typer.Exit(2)
     summary, diff = result.summary, result.diff
     if as_json:
@@ -183,10 +282,9 @@ def rebuild(
                                    "added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed)}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         raise typer.Exit(1 if summary.failed else 0)
-    out.print(f"rebuilt {db} from {len(summary.outcomes)} files in {raw}: {summary.count('loaded')} loaded, "
-              f"{summary.failed} failed; documents {diff.documents_before} → {diff.documents_after}")
-    out.print(f"tasks: {len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"
-              + (" (no change)" if diff.unchanged else ""))
+    print_summary(summary, out, verb=f"rebuilt from {raw}:", target=db)
+    out.print(f"documents {diff.documents_before} → {diff.documents_after}; tasks: {len(diff.added)} added, "
+              f"{len(diff.removed)} removed, {len(diff.changed)} changed" + (" (no change)" if diff.unchanged else ""))
     for label, items in (("added", diff.added), ("removed", diff.removed), ("changed", diff.changed)):
         for tid, content in items[:show]:
             out.print(f"  {label:<8} {tid}  {content[:50]}")
@@ -196,13 +294,13 @@ def rebuild(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(epilog="Example: etl status --runs 10")
 def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show")) -> None:
     """What the warehouse holds: notices, documents, tasks, bodies, recent runs, rejects."""
     con = _reader(db)
     try:
         q = lambda sql: con.execute(sql).fetchall()
-        out = Console()
+        out = Console(soft_wrap=True)
         (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
         (tasks, overdue), = q("SELECT count(*), count(*) FILTER (WHERE overdue) FROM tasks_flat")
         (bodies, unknown), = q("""SELECT count(DISTINCT canonical_name), count(DISTINCT name) FILTER (WHERE NOT known)
@@ -230,7 +328,7 @@ def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="rec
         con.close()
 
 
-@app.command()
+@app.command(epilog="Example: etl units --unknown --format csv > names-to-add.csv")
 def units(
     db: Path = DB_OPTION,
     unknown: bool = typer.Option(False, "--unknown", help="only names the alias table does not know"),
@@ -247,7 +345,7 @@ def units(
     _print_query(db, sql, fmt, 0)
 
 
-@app.command()
+@app.command(epilog="Examples: etl export tasks_flat -o 汇总表.xlsx · etl export target_vs_achieved -o t.parquet")
 def export(
     name: str = typer.Argument(..., help="a table or view, e.g. tasks_flat, target_vs_achieved"),
     output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
@@ -258,7 +356,7 @@ def export(
     from .export import ExportError, export_relation
 
     fmt = (fmt or output.suffix.lstrip(".")).lower()
-    con = _reader(db)
+    con = _reader(db, allow_files=True)  # COPY … TO writes the parquet file itself
     try:
         rows = export_relation(con, name, output, fmt)
     except ExportError as exc:
@@ -266,7 +364,27 @@ def export(
         raise typer.Exit(2)
     finally:
         con.close()
-    Console().print(f"wrote {rows} rows of {name} to {output}")
+    Console(soft_wrap=True).print(f"wrote {rows} rows of {name} to {output}")
+
+
+@app.command(epilog="Example: etl report --output report.html && xdg-open report.html")
+def report(
+    output: Path = typer.Option(Path("data/curated/report.html"), "--output", "-o", help="the HTML file to write"),
+    db: Path = DB_OPTION,
+) -> None:
+    """Write a self-contained HTML report on where the projects stand.
+
+    Per region and year: tasks by status, the overdue list, tasks per responsible
+    body and target vs achieved, each task with its source file and page. Charts
+    are inline SVG; the page needs no network."""
+    from .report import write_report
+
+    con = _reader(db)
+    try:
+        groups, tasks = write_report(con, output, db_name=db.name)
+    finally:
+        con.close()
+    Console(soft_wrap=True).print(f"wrote {output}: {tasks} tasks in {groups} regions and years")
 
 
 def _reader(db: Path, allow_files: bool = False):
@@ -278,7 +396,7 @@ def _reader(db: Path, allow_files: bool = False):
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM overdue_tasks" --format csv""")
 def query(
     sql: str = typer.Argument(..., help="a SQL query over the warehouse tables and views"),
     db: Path = DB_OPTION,
@@ -326,12 +444,12 @@ def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = F
         table = RichTable(*columns, show_lines=False)
         for row in rows[: limit or None]:
             table.add_row(*["" if v is None else str(v) for v in row])
-        Console().print(table)
+        Console(soft_wrap=True).print(table)
         if limit and len(rows) > limit:
             err.print(f"({len(rows)} rows, {limit} shown: --limit 0 for all, or --format csv)")
 
 
-@app.command()
+@app.command(epilog="Example: etl schema > notice.schema.json")
 def schema(
     write: bool = typer.Option(False, "--write", help="write schemas/notice.schema.json instead of printing"),
 ) -> None:
@@ -343,7 +461,7 @@ def schema(
     if write:
         target = schemas_dir() / "notice.schema.json"
         target.write_text(text, encoding="utf-8")
-        Console().print(f"wrote {target}")
+        Console(soft_wrap=True).print(f"wrote {target}")
     else:
         sys.stdout.write(text)
 

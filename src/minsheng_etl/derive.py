@@ -2,7 +2,7 @@
 canonical body names, and task chains and links."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator
 
 from . import canonical
 from .links import TaskRow, build_chains, recurring_pairs
@@ -12,17 +12,19 @@ from .warehouse import bulk_insert, transaction
 
 def refresh_canonical_names(con) -> int:
     """Resolve every body name against parsers/body_aliases.toml: new names, and old
-    ones when the table changed. Returns the number of (region, name) pairs updated.
+    ones when the table changed. Returns the number of names resolved before whose
+    canonical name changed (the alias table was edited).
     The work is one lookup per distinct name, so it simply runs after every run."""
     aliases = canonical.load()
     names = con.execute("""SELECT DISTINCT d.region, u.name, u.canonical_name, u.known FROM task_units u
                            JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
                            WHERE u.role <> 'official'""").fetchall()
-    updates = []
+    updates, renamed = [], 0
     for region, name, old, old_known in names:
         r = aliases.resolve(name, region)
         if (r.canonical, r.known) != (old, old_known):
             updates.append([region, name, r.canonical, r.known])
+            renamed += old_known is not None and old != r.canonical  # resolved before: the table changed
     if updates:  # one statement for all: an UPDATE per name took seconds at a few thousand names
         con.execute("""UPDATE task_units u SET canonical_name = m.canonical, known = m.known
                        FROM (SELECT unnest($1::VARCHAR[]) AS region, unnest($2::VARCHAR[]) AS name,
@@ -31,38 +33,84 @@ def refresh_canonical_names(con) -> int:
                        WHERE u.task_id = t.task_id AND t.doc_id = d.doc_id AND u.role <> 'official'
                          AND u.name = m.name AND d.region IS NOT DISTINCT FROM m.region""",
                     [list(col) for col in zip(*updates)])
-    return len(updates)
+    return renamed
 
 
-def _task_rows(con) -> list[TaskRow]:
-    bodies: dict[str, set[str]] = defaultdict(set)
-    for tid, name in con.execute("""SELECT u.task_id, u.canonical_name FROM task_units u
-                                    JOIN primary_tasks p USING (task_id) WHERE u.role = 'lead'""").fetchall():
-        bodies[tid].add(name)
-    rows = con.execute("""SELECT t.task_id, d.notice_id, d.region, t.year, t.list_kind, t.as_of, t.seq, t.content
-                          FROM tasks t JOIN documents d USING (doc_id) JOIN primary_tasks p USING (task_id)""").fetchall()
-    return [TaskRow(*r, bodies=frozenset(bodies.get(r[0], ()))) for r in rows]
+_REGION_TASKS = """
+SELECT t.task_id, d.notice_id, d.region, t.year, t.list_kind, t.as_of, t.seq, t.content,
+       (SELECT list(DISTINCT u.canonical_name) FROM task_units u
+         WHERE u.task_id = t.task_id AND u.role = 'lead') AS bodies
+FROM tasks t JOIN documents d USING (doc_id) JOIN primary_tasks p USING (task_id)
+{where}
+ORDER BY d.region NULLS FIRST
+"""
 
 
-def refresh_links(con) -> tuple[int, int]:
-    """Rebuild task_chains and task_links. Returns (chains over several reports, recurring pairs)."""
-    chains = build_chains(_task_rows(con))
-    pairs = recurring_pairs(chains)
-    chain_rows = [[t.task_id, c.chain_id, pos] for c in chains for pos, t in enumerate(c.tasks, start=1)]
-    link_rows = [["same_task", a.task_id, b.task_id, round(similarity(a.content, b.content), 4)]
+def _tasks_by_region(con, regions: set | None) -> Iterator[list[TaskRow]]:
+    """Primary tasks, one region at a time (chains and recurring pairs never cross
+    a region), fetched in chunks: memory holds the largest region, not the warehouse."""
+    where, params = "", []
+    if regions is not None:
+        where = "WHERE list_contains(?, coalesce(d.region, ''))"
+        params = [sorted(r or "" for r in regions)]
+    cursor = con.execute(_REGION_TASKS.format(where=where), params)
+    block: list[TaskRow] = []
+    while chunk := cursor.fetchmany(5000):
+        for r in chunk:
+            row = TaskRow(*r[:8], bodies=frozenset(r[8] or ()))
+            if block and row.region != block[-1].region:
+                yield block
+                block = []
+            block.append(row)
+    if block:
+        yield block
+
+
+def refresh_links(con, regions: set | None = None) -> tuple[int, int]:
+    """Rebuild task_chains and task_links, for the given regions (None: all).
+    Returns (chains over several reports, recurring pairs)."""
+    if regions is None:
+        con.execute("DELETE FROM task_chains")
+        con.execute("DELETE FROM task_links")
+    else:
+        stale = """SELECT t.task_id FROM tasks t JOIN documents d USING (doc_id)
+                   WHERE list_contains(?, coalesce(d.region, ''))"""
+        keys = [sorted(r or "" for r in regions)]
+        con.execute(f"DELETE FROM task_chains WHERE task_id IN ({stale}) OR task_id NOT IN (SELECT task_id FROM tasks)",
+                    keys)
+        con.execute(f"DELETE FROM task_links WHERE task_id IN ({stale}) OR task_id NOT IN (SELECT task_id FROM tasks)",
+                    keys)
+    rows = []
+    several = recurring = 0
+    for tasks in _tasks_by_region(con, regions):
+        chains = build_chains(tasks)
+        pairs = recurring_pairs(chains)
+        several += sum(1 for c in chains if len(c.tasks) > 1)
+        recurring += len(pairs)
+        rows += [("chain", t.task_id, c.chain_id, pos) for c in chains for pos, t in enumerate(c.tasks, start=1)]
+        rows += [("link", "same_task", a.task_id, b.task_id, round(similarity(a.content, b.content), 4))
                  for c in chains for a, b in zip(c.tasks, c.tasks[1:])]
-    link_rows += [["recurring", a, b, sim] for a, b, sim in pairs]
-    con.execute("DELETE FROM task_chains")
-    con.execute("DELETE FROM task_links")
-    bulk_insert(con, "task_chains", ("task_id", "chain_id", "chain_pos"), chain_rows)
-    bulk_insert(con, "task_links", ("kind", "task_id", "other_task_id", "similarity"), link_rows)
-    return sum(1 for c in chains if len(c.tasks) > 1), len(pairs)
+        rows += [("link", "recurring", a, b, sim) for a, b, sim in pairs]
+        if len(rows) >= 20_000:
+            _write_links(con, rows)
+            rows = []
+    _write_links(con, rows)
+    return several, recurring
 
 
-def refresh(con, *, tasks_changed: bool = True) -> None:
-    """After a run. Links depend on the tasks and their bodies' canonical names, so
-    they are recomputed only when either changed."""
+def _write_links(con, rows: list[tuple]) -> None:
+    bulk_insert(con, "task_chains", ("task_id", "chain_id", "chain_pos"), [r[1:] for r in rows if r[0] == "chain"])
+    bulk_insert(con, "task_links", ("kind", "task_id", "other_task_id", "similarity"),
+                [r[1:] for r in rows if r[0] == "link"])
+
+
+def refresh(con, *, regions: set | None = None) -> None:
+    """After a run: canonical names everywhere (the alias table may have changed),
+    then links for the regions whose tasks changed (None: all; an empty set: none),
+    or everywhere if a canonical name changed."""
     with transaction(con):
         renamed = refresh_canonical_names(con)
-        if tasks_changed or renamed:
-            refresh_links(con)
+        if renamed:
+            regions = None
+        if regions is None or regions:
+            refresh_links(con, regions)

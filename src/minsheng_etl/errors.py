@@ -33,3 +33,19 @@ class SchemaError(EtlError):
     """The warehouse was built by another schema: upgrade the tool or rebuild."""
 
     stage = "load"
+
+
+HINTS = {
+    "read": "check that the file opens in its own program; scans need OCR first",
+    "extract": "`etl inspect FILE` shows what was read from it",
+    "limits": "the limit is a setting: see `etl ingest --help`",
+    "validate": "the rejects table has the field and value",
+    "load": "the warehouse is unchanged for this file; run the ingest again",
+    "worker": "run the file alone: `etl inspect FILE --verbose`",
+    "pipeline": "this is a bug: run `etl inspect FILE --verbose` and report the traceback",
+    "measure": "this is a bug: run `etl inspect FILE --verbose` and report the traceback",
+}
+
+
+def hint(stage: str | None) -> str:
+    return HINTS.get(stage or "", "")

@@ -15,11 +15,13 @@ import json
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import derive, loader, warehouse
+from .checks import WarningTally, task_warnings
 from .parse_cache import ParseCache
 from .parse_pool import parse_in_order
 from .pipeline import ParseRecord, parser_version
@@ -41,6 +43,7 @@ class FileOutcome:
     pages: int | None = None
     seconds: float = 0.0  # parse time (read to measure), 0 when the parse came from the cache
     cached: bool = False
+    detail: str | None = None  # traceback of an unexpected error
 
 
 @dataclass
@@ -48,6 +51,8 @@ class RunSummary:
     run_id: str
     outcomes: list[FileOutcome] = field(default_factory=list)
     upgraded: list[str] = field(default_factory=list)  # schema files applied to an older warehouse
+    warnings: WarningTally = field(default_factory=WarningTally)
+    seconds: float = 0.0
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -73,8 +78,8 @@ class RunSummary:
         return {"run_id": self.run_id, "files": len(self.outcomes), "loaded": self.count("loaded"),
                 "unchanged": self.count("unchanged"), "failed": self.failed, "tasks": self.tasks,
                 "parsed": sum(1 for o in self.outcomes if o.status == "loaded" and not o.cached),
-                "from_cache": sum(1 for o in self.outcomes if o.cached), "schema_upgraded": self.upgraded,
-                "outcomes": files}
+                "from_cache": sum(1 for o in self.outcomes if o.cached), "seconds": round(self.seconds, 3),
+                "schema_upgraded": self.upgraded, "warnings": self.warnings.as_dict(), "outcomes": files}
 
 
 def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
@@ -221,12 +226,14 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                use_cache: bool = True) -> RunSummary:
     """Parse (in `workers` processes, or from the parse cache) and load files, in
     the order given; then refresh what is derived from all documents."""
+    started = time.monotonic()
     version = parser_version()
     store.clear_leftovers()
     run = warehouse.start_run(con, command, version)
     summary = RunSummary(run.run_id)
     cache = store.parse_cache
     batch = loader.BatchLoader(con)
+    touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
 
     def report(outcome: FileOutcome) -> None:
         summary.outcomes.append(outcome)
@@ -243,6 +250,11 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                                             raw_path=str(job.raw), sha256=job.sha, stage="validate",
                                             record_ref=f"{r.ref} seq {r.seq}", field=r.field, value=r.value,
                                             reason=r.reason)
+                region = record.notice.document.region
+                touched.add(region)
+                for task in record.notice.tasks:
+                    for warning in task_warnings(task, region):
+                        summary.warnings.add(warning, where=f"{job.name} #{task.seq}")
             report(outcome)
 
     def needs_parse(job: _Job) -> tuple[str, str] | None:
@@ -259,7 +271,9 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
         if parsed is not None and (parsed.error is None or parsed.error.lasting):
             cache.put(parsed)
         if record.error:
-            report(_reject(con, run, job, record.error.stage, record.error.reason, record))
+            outcome = _reject(con, run, job, record.error.stage, record.error.reason, record)
+            outcome.detail = record.error.detail
+            report(outcome)
             continue
         if batch.holds_notice(loader.notice_key(record.notice)):
             settle(batch.flush())  # the notice may be in the batch: match it against written rows
@@ -271,9 +285,10 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                               cached=parsed is None)
         settle(batch.add(rows, (job, record, outcome)))
     settle(batch.flush())
-    derive.refresh(con, tasks_changed=summary.count("loaded") > 0)
+    derive.refresh(con, regions=touched)
     warehouse.finish_run(con, run, seen=len(summary.outcomes), loaded=summary.count("loaded"),
                          unchanged=summary.count("unchanged"), failed=summary.failed)
+    summary.seconds = time.monotonic() - started
     return summary
 
 

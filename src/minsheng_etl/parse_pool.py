@@ -28,6 +28,7 @@ from . import limits as file_limits
 from .pipeline import FileError, ParseRecord, parse_record
 
 LOOKAHEAD = 8
+MAX_FILES_PER_WORKER = 200
 J = TypeVar("J")
 Target = tuple[str, str]  # (path to read, name to report)
 
@@ -74,8 +75,9 @@ class _Workers:
         self.executor: ProcessPoolExecutor | None = None
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
+        # a worker is replaced after MAX_FILES_PER_WORKER files: whatever a reader library leaks stays bounded
         return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_start_worker,
-                                   initargs=(self.limits,))
+                                   initargs=(self.limits,), max_tasks_per_child=MAX_FILES_PER_WORKER)
 
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:

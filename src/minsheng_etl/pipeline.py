@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,6 +98,7 @@ def parse_file(path: Path | str) -> Parsed:
 class FileError(BaseModel):
     stage: str
     reason: str
+    detail: str | None = None  # the traceback of an unexpected error (etl … --verbose shows it)
 
     @property
     def lasting(self) -> bool:
@@ -155,12 +157,14 @@ def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = No
     except RecursionError:
         record.error = FileError(stage="read", reason="its structure is nested too deeply to read")
     except Exception as exc:  # a bug or a library failure: the file fails, the run goes on
-        record.error = FileError(stage="pipeline", reason=f"unexpected {type(exc).__name__}: {exc}")
+        record.error = FileError(stage="pipeline", reason=f"unexpected {type(exc).__name__}: {exc}",
+                                 detail=traceback.format_exc())
     if record.notice is not None:
         try:
             record.measures = [measure_task(task, record.notice.document) for task in record.notice.tasks]
         except Exception as exc:
             record.notice = None
-            record.error = FileError(stage="measure", reason=f"unexpected {type(exc).__name__}: {exc}")
+            record.error = FileError(stage="measure", reason=f"unexpected {type(exc).__name__}: {exc}",
+                                     detail=traceback.format_exc())
     record.seconds = round(time.perf_counter() - start, 4)
     return record

@@ -223,6 +223,9 @@ def publish(scratch: Path, db_path: Path) -> None:
         os.close(dir_fd)
 
 
+WRITER_MEMORY = "256MB"
+
+
 @contextmanager
 def writer(db_path: Path | str, *, wait: float = 0.0, fresh: bool = False, command: str = "etl",
            on_migrate=None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -235,6 +238,9 @@ def writer(db_path: Path | str, *, wait: float = 0.0, fresh: bool = False, comma
         if db_path.exists() and not fresh:
             shutil.copyfile(db_path, scratch)
         con = connect(scratch, on_migrate=on_migrate)
+        # DuckDB's buffer pool would otherwise grow toward 80% of RAM with the warehouse;
+        # a writer's statements are batch inserts and per-region reads, which fit well in this
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
         try:
             yield con
             con.execute("CHECKPOINT")
