@@ -272,7 +272,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             cache.put(parsed)
         if record.error:
             outcome = _reject(con, run, job, record.error.stage, record.error.reason, record)
-            outcome.detail = record.error.detail
+            outcome.detail, outcome.cached = record.error.detail, parsed is None
             report(outcome)
             continue
         if batch.holds_notice(loader.notice_key(record.notice)):

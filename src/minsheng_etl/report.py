@@ -196,9 +196,10 @@ def render(groups: list[Group], *, db_name: str, generated: dt.datetime | None =
         with_targets = [t for t in g.tasks if t.targets]
         parts.append(f"<h3>Target vs achieved ({len(with_targets)} tasks with targets)</h3>")
         for t in with_targets:
+            facts = " · ".join(x for x in (t.bodies, STATUS_LABELS.get(t.status, t.status), f"source {t.source}") if x)
             parts.append(f'<div class="task{" overdue" if t.overdue else ""}"><b>{t.seq}.</b> {_e(t.content[:100])}'
-                         f' <span class="src">— {_e(t.bodies)} · {_e(STATUS_LABELS.get(t.status, t.status))} · '
-                         f'source {_e(t.source)}</span>' + "".join(target_bar(x) for x in t.targets) + "</div>")
+                         f' <span class="src">— {_e(facts)}</span>' + "".join(target_bar(x) for x in t.targets)
+                         + "</div>")
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
