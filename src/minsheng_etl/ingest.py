@@ -257,8 +257,8 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                         summary.warnings.add(warning, where=f"{job.name} #{task.seq}")
             report(outcome)
 
-    def needs_parse(job: _Job) -> tuple[str, str] | None:
-        return None if job.outcome or (use_cache and job.record) else (str(job.raw), job.name)
+    def needs_parse(job: _Job) -> tuple[str, str, str] | None:
+        return None if job.outcome or (use_cache and job.record) else (str(job.raw), job.name, str(cache.root))
 
     jobs = _prepare(con, files, store, cache, version, force=force, names=names)
     for job, parsed in parse_in_order(jobs, needs_parse=needs_parse, version=version, workers=workers):
@@ -268,8 +268,6 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             report(job.outcome)
             continue
         record = parsed or job.record
-        if parsed is not None and (parsed.error is None or parsed.error.lasting):
-            cache.put(parsed)
         if record.error:
             outcome = _reject(con, run, job, record.error.stage, record.error.reason, record)
             outcome.detail, outcome.cached = record.error.detail, parsed is None

@@ -19,18 +19,20 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
+from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from . import limits as file_limits
+from .parse_cache import ParseCache
 from .pipeline import FileError, ParseRecord, parse_record
 
 LOOKAHEAD = 8
 MAX_FILES_PER_WORKER = 200
 J = TypeVar("J")
-Target = tuple[str, str]  # (path to read, name to report)
+Target = tuple[str, str, str | None]  # (path to read, name to report, parse cache folder)
 
 
 def default_workers() -> int:
@@ -40,8 +42,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def parse_path(path: str, name: str, version: str) -> ParseRecord:
-    """Parse one file (the worker entry point: only a path crosses the pipe)."""
+def parse_path(path: str, name: str, version: str, cache_root: str | None = None) -> ParseRecord:
+    """Parse one file (the worker entry point: only a path crosses the pipe), and
+    keep the result in the parse cache unless a limit stopped it (the worker
+    writes it: serialising is parse work, spread over the workers)."""
     try:
         size = os.stat(path).st_size
         file_limits.check_size(size)
@@ -50,7 +54,10 @@ def parse_path(path: str, name: str, version: str) -> ParseRecord:
     except file_limits.LimitExceeded as exc:
         return ParseRecord(sha256=_sha_of(path), parser_version=version, error=FileError(stage=exc.stage,
                                                                                           reason=str(exc)))
-    return parse_record(data, name, version=version)
+    record = parse_record(data, name, version=version)
+    if cache_root and (record.error is None or record.error.lasting):
+        ParseCache(Path(cache_root)).put(record)
+    return record
 
 
 def _sha_of(path: str) -> str:
@@ -82,7 +89,7 @@ class _Workers:
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:
             self.executor = self._pool(self.workers)
-        return self.executor.submit(parse_path, *target, version)
+        return self.executor.submit(parse_path, target[0], target[1], version, target[2])
 
     def reset(self, kill: bool = False) -> None:
         if self.executor is not None:
@@ -96,7 +103,7 @@ class _Workers:
         """Parse one file in a process of its own: did the file kill the last one?"""
         with self._pool(1) as single:
             try:
-                return single.submit(parse_path, *target, version).result()
+                return single.submit(parse_path, target[0], target[1], version, target[2]).result()
             except BrokenProcessPool:
                 return ParseRecord(sha256=_sha_of(target[0]), parser_version=version, error=FileError(
                     stage="worker", reason="the parser process died reading this file (a crash in a reader "
@@ -110,13 +117,13 @@ class _Workers:
 
 def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | None], version: str,
                    workers: int = 0) -> Iterator[tuple[J, ParseRecord | None]]:
-    """(job, record) for each job, in order. `needs_parse(job)` gives the (path, name)
-    to parse, or None when the job needs no parse (its record is None). workers=0
+    """(job, record) for each job, in order. `needs_parse(job)` gives the (path, name,
+    cache folder) to parse, or None when the job needs no parse (its record is None). workers=0
     parses in this process (no isolation: for the library and its tests)."""
     if workers <= 0:
         for job in jobs:
             target = needs_parse(job)
-            yield job, parse_path(*target, version) if target else None
+            yield job, parse_path(target[0], target[1], version, target[2]) if target else None
         return
     pool = _Workers(workers, file_limits.current())
     pending: deque[tuple[J, Target | None, Future | None]] = deque()
