@@ -4,8 +4,10 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 DB      ?= data/curated/minsheng.duckdb
 SHARED  ?= ../shared
+N       ?= 1000
+SCALE   ?= 3
 
-.PHONY: setup demo rebuild status test score schema clean
+.PHONY: setup demo rebuild status report test score bench schema clean
 
 $(BIN)/etl: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -24,6 +26,12 @@ rebuild: setup  ## re-derive the warehouse from the raw store (what the nightly 
 
 status: setup
 	$(BIN)/etl status --db $(DB)
+
+report: setup  ## the HTML report of the warehouse
+	$(BIN)/etl report --db $(DB) --output data/curated/report.html
+
+bench: setup  ## speed and memory against bare-library baselines (N=1000 and N×SCALE; ~35 min on 2 cores)
+	$(BIN)/python benchmarks/bench.py --n $(N) --scale $(SCALE)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from make_corpus import make_corpus  # noqa: E402
+from make_corpus import make_corpus
 
 ETL = [str(Path(sys.executable).parent / "etl")]
 

@@ -41,11 +41,11 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
 
 def pdf_notice(lines: list[str] | None = None, *, encrypt: tuple[str, str] | None = None) -> bytes:
     """A text PDF of the good notice (reportlab, CJK font); encrypt = (user, owner)."""
+    from reportlab.lib import pdfencrypt
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
-    from reportlab.lib import pdfencrypt
 
     if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))

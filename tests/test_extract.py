@@ -120,3 +120,13 @@ def test_red_header_document_facts():
 def test_region_is_written_in_full_from_a_county_name():
     text = "大竹县2024年民生实事项目\n序号\t任务内容\t牵头单位\n1\t新建2所学校。\t县教科局\n2\t新增床位100张。\t县民政局\n"
     assert run(text).document.region == "四川省达州市大竹县"
+
+
+def test_two_character_counties_are_read_after_their_city():
+    from minsheng_etl.extract.document import find_region
+    from minsheng_etl.layout import Layout
+
+    empty = Layout([], source_format="text")
+    assert find_region("陕西省汉中市勉县2025年重要民生实事项目上半年进展情况", empty) == "陕西省汉中市勉县"
+    assert find_region("临沂市费县2019年民生实事", empty) == "山东省临沂市费县"
+    assert find_region("汉中市2025年民生实事", empty) == "陕西省汉中市"  # the city alone stays the city

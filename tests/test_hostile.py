@@ -15,7 +15,7 @@ import pytest
 from conftest import rows
 
 sys.path.insert(0, str(Path(__file__).parent))
-import hostile  # noqa: E402
+import hostile
 
 ETL = [str(Path(sys.executable).parent / "etl")]
 

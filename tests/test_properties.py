@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from minsheng_etl.fields.blocks import normalize_block, split_glued_points
 from minsheng_etl.fields.bodies import split_bodies, split_people
-from minsheng_etl.fields.dates import deadline_text, find_dates, parse_date, parse_deadline
+from minsheng_etl.fields.dates import (
+    deadline_text,
+    find_dates,
+    parse_date,
+    parse_deadline,
+)
 from minsheng_etl.fields.numerals import cn_to_int, to_int
 from minsheng_etl.fields.periods import as_of_date, period_end
 from minsheng_etl.fields.quantities import find_quantities, targets_from
@@ -22,7 +27,13 @@ from minsheng_etl.fields.seq import parse_seq, split_leading_number
 from minsheng_etl.layout import Layout, Paragraph, Ref
 from minsheng_etl.measures import measure_task
 from minsheng_etl.models import DocumentFacts, Task
-from minsheng_etl.repair import fix_glyphs, repair, repair_text, split_content_progress, strip_leaked_html
+from minsheng_etl.repair import (
+    fix_glyphs,
+    repair,
+    repair_text,
+    split_content_progress,
+    strip_leaked_html,
+)
 from minsheng_etl.textnorm import bigrams, dice, similarity, squash_all
 
 NOTICE_CHARS = ("一二三四五六七八九十百千万亿零两年月日底季度上下半前中旬截至完成新增建设不少于以上约余个张所处"

@@ -124,7 +124,13 @@ class RunDisplay:
     elapsed, rate), nothing in scripts and cron; failures always, one line each."""
 
     def __init__(self, total: int, *, label: str, quiet: bool, as_json: bool, verbose: bool):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self.as_json, self.verbose = as_json, verbose
         self.tasks = 0

@@ -61,7 +61,7 @@ def apply(limits: Limits, *, memory: bool = False) -> None:
     _current = limits
     if memory:
         cap = limits.max_memory_mb * 2**20
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or cap <= hard:
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 

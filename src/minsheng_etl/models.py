@@ -63,14 +63,14 @@ class Task(Strict):
     seq: int = Field(gt=0)
     source_ref: str | None = None
     content: str = Field(min_length=1)
-    lead_officials: Names = Field(default_factory=lambda: [])  # noqa: PIE807 (`list` is a field here)
-    units: Names = Field(default_factory=lambda: [])  # noqa: PIE807 (`list` is a field here)
-    co_units: Names = Field(default_factory=lambda: [])  # noqa: PIE807 (`list` is a field here)
+    lead_officials: Names = Field(default_factory=lambda: [])
+    units: Names = Field(default_factory=lambda: [])
+    co_units: Names = Field(default_factory=lambda: [])
     deadline: dt.date | None = None
     deadline_text: str | None = None
     status: str | None = None
     progress: str | None = None
-    targets: Targets = Field(default_factory=lambda: [])  # noqa: PIE807 (`list` is a field here)
+    targets: Targets = Field(default_factory=lambda: [])
     ref: Provenance | None = Field(default=None, description="where it came from (not part of the gold shape)")
 
     @field_validator("lead_officials", "units", "co_units")

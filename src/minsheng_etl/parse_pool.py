@@ -19,10 +19,10 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from pathlib import Path
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import TypeVar
 
 from . import limits as file_limits

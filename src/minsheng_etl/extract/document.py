@@ -190,6 +190,14 @@ def _gazetteer() -> _Gazetteer:
         parent_full.setdefault(name, parent)
     for name in ambiguous:  # 朝阳区 is in Beijing and in Changchun: keep only with context
         level[name] = -level[name]
+    # two-character counties (勉县, 义县) are read only right after their city (汉中市勉县):
+    # alone they are ordinary words far too often
+    for code, name in regions.items():
+        city = regions.get(code[:4] + "00")
+        if len(name) == 2 and not code.endswith("00") and city and city != name:
+            composite = city + name
+            full[composite] = regions.get(code[:2] + "0000", "") + composite
+            level[composite], parent_full[composite] = 3, full[composite][: -len(name)]
     by_prefix: dict[str, list[str]] = {}
     for name in sorted((n for n in full if len(n) >= 3), key=len, reverse=True):
         by_prefix.setdefault(name[:2], []).append(name)

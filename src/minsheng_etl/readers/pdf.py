@@ -178,7 +178,7 @@ def read_pdf(data: bytes) -> Layout:
     pages: list[PageContent] = []
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        pdf.pages  # noqa: B018 (decrypts and reads the page tree: a wrong password fails here)
+        pdf.pages
     except Exception as exc:
         if "Password" in repr(exc):
             raise ReadError("the PDF is protected by a password: open it and save an unprotected copy") from exc
