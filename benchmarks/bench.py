@@ -92,7 +92,7 @@ def run(args: list[str], env: dict | None = None) -> Timed:
     seconds = time.perf_counter() - start
     done.set()
     sampler.join()
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in (0, 1) or not out.strip():
         raise SystemExit(f"etl {' '.join(args)} failed ({proc.returncode}):\n{errs[-3000:]}")
     return Timed(seconds, peak, json.loads(out.strip().splitlines()[-1]))
 

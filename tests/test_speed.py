@@ -206,3 +206,18 @@ def test_a_terminal_gets_a_progress_bar(inputs, tmp_path):
     os.close(master)
     text = drawn.decode(errors="ignore")
     assert "ingest" in text and "/15" in text and "tasks" in text
+
+
+def test_links_are_derived_region_by_region_and_the_same_as_all_at_once(sample_warehouse, tmp_path):
+    from minsheng_etl import derive, warehouse
+
+    db = tmp_path / "m.duckdb"
+    shutil.copy(sample_warehouse, db)
+    before = {name: rows(db, TABLES[name]) for name in ("task_chains", "task_links")}
+    with warehouse.writer(db) as con:
+        blocks = list(derive._tasks_by_region(con, None, chunk=7))  # chunk edges inside regions
+        regions = [b[0].region for b in blocks]
+        assert len(regions) == len(set(regions)) and all({t.region for t in b} == {b[0].region} for b in blocks)
+        assert sum(len(b) for b in blocks) == con.execute("SELECT count(*) FROM primary_tasks").fetchone()[0]
+        derive.refresh_links(con, {"北京市大兴区"})  # one region again, the others kept
+    assert {name: rows(db, TABLES[name]) for name in ("task_chains", "task_links")} == before

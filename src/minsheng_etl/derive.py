@@ -46,7 +46,7 @@ ORDER BY d.region NULLS FIRST
 """
 
 
-def _tasks_by_region(con, regions: set | None) -> Iterator[list[TaskRow]]:
+def _tasks_by_region(con, regions: set | None, chunk: int = 5000) -> Iterator[list[TaskRow]]:
     """Primary tasks, one region at a time (chains and recurring pairs never cross
     a region), fetched in chunks: memory holds the largest region, not the warehouse."""
     where, params = "", []
@@ -55,8 +55,8 @@ def _tasks_by_region(con, regions: set | None) -> Iterator[list[TaskRow]]:
         params = [sorted(r or "" for r in regions)]
     cursor = con.execute(_REGION_TASKS.format(where=where), params)
     block: list[TaskRow] = []
-    while chunk := cursor.fetchmany(5000):
-        for r in chunk:
+    while fetched := cursor.fetchmany(chunk):
+        for r in fetched:
             row = TaskRow(*r[:8], bodies=frozenset(r[8] or ()))
             if block and row.region != block[-1].region:
                 yield block
@@ -91,9 +91,8 @@ def refresh_links(con, regions: set | None = None) -> tuple[int, int]:
         rows += [("link", "same_task", a.task_id, b.task_id, round(similarity(a.content, b.content), 4))
                  for c in chains for a, b in zip(c.tasks, c.tasks[1:])]
         rows += [("link", "recurring", a, b, sim) for a, b, sim in pairs]
-        if len(rows) >= 20_000:
-            _write_links(con, rows)
-            rows = []
+    # written once the cursor is spent: a statement run on this connection while it is
+    # being read would replace its result (the rows are ids, small beside the texts read)
     _write_links(con, rows)
     return several, recurring
 
