@@ -19,9 +19,12 @@ ALIAS_FILE = "body_aliases.toml"
 _LEVEL = regex.compile(r"^(区|市|县|旗|州|盟|镇|乡)(?=\p{Han}{2})")
 
 
+_IGNORED = regex.compile(r"[\s和与及]")
+
+
 def name_key(name: str) -> str:
     """区住房和城乡建设委员会 and 区住房城乡建设委 have one key."""
-    key = regex.sub(r"[\s和与及]", "", name)
+    key = _IGNORED.sub("", name)
     return key.replace("委员会", "委").replace("（", "(").replace("）", ")")
 
 
@@ -41,6 +44,7 @@ class AliasTable:
             for name in [canonical, *entry.get("aliases", [])]:
                 self._scoped[(region, name_key(name))] = canonical
         self.regions = sorted({r for r, _ in self._scoped if r}, key=len, reverse=True)
+        self._resolved: dict[tuple[str, str | None], Resolved] = {}  # a run meets the same names again and again
 
     def _lookup(self, key: str, region: str | None) -> str | None:
         for scope in self.regions:
@@ -49,6 +53,12 @@ class AliasTable:
         return self._scoped.get(("", key))
 
     def resolve(self, name: str, region: str | None = None) -> Resolved:
+        memo = self._resolved.get((name, region))
+        if memo is None:
+            memo = self._resolved[(name, region)] = self._resolve(name, region)
+        return memo
+
+    def _resolve(self, name: str, region: str | None) -> Resolved:
         key = name_key(name)
         hit = self._lookup(key, region)
         if hit:

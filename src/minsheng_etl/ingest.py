@@ -24,7 +24,7 @@ from . import derive, loader, warehouse
 from .checks import WarningTally, task_warnings
 from .parse_cache import ParseCache
 from .parse_pool import parse_in_order
-from .pipeline import ParseRecord, parser_version
+from .pipeline import ParseRecord, file_sha256, parser_version
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -140,9 +140,14 @@ class RawStore:
         return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
 
     def keep(self, path: Path) -> tuple[str, Path]:
-        """Copy a file into the store, hashing it on the way (in chunks: memory stays
-        flat for any size); its sha256 and stored path. A new file is written whole
-        then renamed, and named in the manifest (once, not per ingest)."""
+        """The file's sha256 and its path in the store, copying it in if it is new.
+        Hashed first (in chunks: memory stays flat for any size), so a file the
+        store holds is read once and not copied; a new one is copied whole, then
+        renamed, and named in the manifest (once, not per ingest)."""
+        sha256 = file_sha256(path)
+        target = self.path_for(sha256, path.suffix)
+        if target.exists():
+            return sha256, target
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -151,11 +156,9 @@ class RawStore:
                 digest.update(chunk)
                 out.write(chunk)
         tmp = Path(out.name)
-        sha256 = digest.hexdigest()
-        target = self.path_for(sha256, path.suffix)
-        if target.exists():
-            tmp.unlink()
-            return sha256, target
+        if digest.hexdigest() != sha256:  # the file changed while it was read: keep what was copied
+            sha256 = digest.hexdigest()
+            target = self.path_for(sha256, path.suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp.replace(target)
         self._remember(sha256, path, target)
@@ -233,6 +236,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     summary = RunSummary(run.run_id)
     cache = store.parse_cache
     batch = loader.BatchLoader(con)
+    notices = loader.NoticeIndex(con)
     touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
 
     def report(outcome: FileOutcome) -> None:
@@ -277,7 +281,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             settle(batch.flush())  # the notice may be in the batch: match it against written rows
         rows = loader.document_rows(con, doc_id=job.sha, notice=record.notice, measures=record.measures,
                                     source_name=job.name, source_path=job.source_path, raw_path=str(job.raw),
-                                    fmt=record.fmt, pages=record.pages, parser_version=version)
+                                    fmt=record.fmt, pages=record.pages, parser_version=version, index=notices)
         outcome = FileOutcome(job.path, "loaded", job.sha, tasks=rows.tasks, rejected_records=len(record.rejected),
                               fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
                               cached=parsed is None)

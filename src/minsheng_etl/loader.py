@@ -39,17 +39,32 @@ def _same_tasks(con, other_doc: str, notice: Notice) -> bool:
     return hits >= SAME_NOTICE_TASKS * max(len(theirs), len(notice.tasks))
 
 
-def notice_id_for(con, doc_id: str, notice: Notice) -> str:
+class NoticeIndex:
+    """The warehouse's notice ids by key, read once per run, so a document of a new
+    notice (most of them) needs no query at all."""
+
+    def __init__(self, con):
+        self.keys = {nid.split(":")[0] for (nid,) in con.execute("SELECT notice_id FROM notices").fetchall()}
+
+    def add(self, notice_id: str) -> None:
+        self.keys.add(notice_id.split(":")[0])
+
+
+def notice_id_for(con, doc_id: str, notice: Notice, index: NoticeIndex | None = None) -> str:
     """The notice this document is a file of: an existing one with the same facts and
     tasks, else a new one."""
     key = notice_key(notice)
-    candidates = [key] + [n for (n,) in con.execute(
-        "SELECT notice_id FROM notices WHERE notice_id LIKE ? AND notice_id <> ? ORDER BY first_seen",
-        [key + ":%", key]).fetchall()]
-    for nid in candidates:
-        others = [d for (d,) in con.execute("SELECT doc_id FROM documents WHERE notice_id = ? AND doc_id <> ?",
-                                            [nid, doc_id]).fetchall()]
-        if not others or _same_tasks(con, others[0], notice):
+    if index is not None and key not in index.keys:
+        return key
+    # one query for the candidates (this key, then re-issues key:xxxx) and a file of each
+    candidates = con.execute("""
+        SELECT n.notice_id, (SELECT min(d.doc_id) FROM documents d WHERE d.notice_id = n.notice_id AND d.doc_id <> ?)
+        FROM notices n WHERE n.notice_id = ? OR n.notice_id LIKE ? ORDER BY n.notice_id <> ?, n.first_seen""",
+        [doc_id, key, key + ":%", key]).fetchall()
+    if not candidates or candidates[0][0] != key:
+        return key
+    for nid, other in candidates:
+        if other is None or _same_tasks(con, other, notice):
             return nid
     return f"{key}:{doc_id[:8]}"  # same title, other tasks: a different notice (a corrected re-issue, say)
 
@@ -84,12 +99,14 @@ _COLUMNS = {
 
 def document_rows(con, *, doc_id: str, notice: Notice, measures: list[TaskMeasures], source_name: str,
                   source_path: str | None, raw_path: str, fmt: str, pages: int | None,
-                  parser_version: str) -> DocumentRows:
+                  parser_version: str, index: NoticeIndex | None = None) -> DocumentRows:
     """The rows of one parsed notice (one measures entry per task). A task number
     given twice keeps its last row, as a re-issued row replaces the first."""
     doc = notice.document
     now = dt.datetime.now()
-    nid = notice_id_for(con, doc_id, notice)
+    nid = notice_id_for(con, doc_id, notice, index)
+    if index is not None:
+        index.add(nid)
     out = DocumentRows(doc_id, notice_key(notice))
     out.tables["notices"].append([nid, doc.title, doc.region, doc.period, doc.doc_number, now])
     by_task: dict[str, tuple[list, list, list, list]] = {}

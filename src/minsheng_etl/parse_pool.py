@@ -15,7 +15,6 @@ the loader (which holds a DuckDB connection and its threads).
 """
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections import deque
@@ -27,7 +26,7 @@ from typing import TypeVar
 
 from . import limits as file_limits
 from .parse_cache import ParseCache
-from .pipeline import FileError, ParseRecord, parse_record
+from .pipeline import FileError, ParseRecord, file_sha256, parse_record
 
 LOOKAHEAD = 8
 MAX_FILES_PER_WORKER = 200
@@ -52,20 +51,12 @@ def parse_path(path: str, name: str, version: str, cache_root: str | None = None
         with open(path, "rb") as fh:
             data = fh.read()
     except file_limits.LimitExceeded as exc:
-        return ParseRecord(sha256=_sha_of(path), parser_version=version, error=FileError(stage=exc.stage,
+        return ParseRecord(sha256=file_sha256(path), parser_version=version, error=FileError(stage=exc.stage,
                                                                                           reason=str(exc)))
     record = parse_record(data, name, version=version)
     if cache_root and (record.error is None or record.error.lasting):
         ParseCache(Path(cache_root)).put(record)
     return record
-
-
-def _sha_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _start_worker(limits: file_limits.Limits) -> None:
@@ -105,7 +96,7 @@ class _Workers:
             try:
                 return single.submit(parse_path, target[0], target[1], version, target[2]).result()
             except BrokenProcessPool:
-                return ParseRecord(sha256=_sha_of(target[0]), parser_version=version, error=FileError(
+                return ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
                     stage="worker", reason="the parser process died reading this file (a crash in a reader "
                                            "library, or killed for using too much memory)"))
 
@@ -140,7 +131,7 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
             record = pool.alone(target, version)
         except TimeoutError:
             pool.reset(kill=True)
-            record = ParseRecord(sha256=_sha_of(target[0]), parser_version=version, error=FileError(
+            record = ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
                 stage="limits", reason=f"took longer than {pool.limits.max_seconds:g} s to read (limit max_seconds)"))
         pending = deque((j, t, pool.submit(t, version) if t else None) for j, t, _ in pending)
         return job, record

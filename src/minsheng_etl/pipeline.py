@@ -51,6 +51,15 @@ def parser_version() -> str:
     return f"{__version__}+{_code_fingerprint()}.{profiles.fingerprint()}"
 
 
+def file_sha256(path: Path | str) -> str:
+    """A file's sha256, read in chunks (memory stays flat for any size)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 @dataclass
 class Parsed:
     path: Path
