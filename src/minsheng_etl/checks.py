@@ -29,6 +29,13 @@ class Warning:
     kind: str
     text: str  # what, briefly: the name, the figure, the deadline as written
 
+    @property
+    def label(self) -> str:
+        """Short, for one task (etl inspect's check column)."""
+        return {UNKNOWN_BODY: f"unknown body {self.text}", NO_DEADLINE: "no deadline",
+                DEADLINE_NOT_READ: f"deadline not understood: {self.text}",
+                FIGURE_NO_UNIT: f"figure without a unit: {self.text}", NO_BODY: "no responsible body"}[self.kind]
+
 
 def task_warnings(task: Task, region: str | None) -> list[Warning]:
     out: list[Warning] = []

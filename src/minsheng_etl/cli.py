@@ -93,7 +93,7 @@ def inspect(
         table.add_row(str(t.list), str(t.seq), t.list_kind, str(t.year or ""), t.content[:40],
                       "、".join(t.units)[:20], str(t.deadline or ""), t.status or "",
                       " ".join(f"{x.value:g}{x.unit}" for x in t.targets)[:30], t.ref.label if t.ref else "",
-                      Text("; ".join(_short(w) for w in warnings), style="yellow"))
+                      Text("; ".join(w.label for w in warnings), style="yellow"))
     out.print(table)
     out.print(f"{len(notice.tasks)} tasks in {len({t.list for t in notice.tasks})} list(s)"
               + (f"; {flagged} with something to check" if flagged else ""))
@@ -101,15 +101,6 @@ def inspect(
         out.print(f"[dim]note: {note}[/dim]")
     for r in parsed.result.rejected:
         err.print(f"[yellow]rejected[/yellow] {r.ref} seq {r.seq}: {r.field} = {r.value!r}: {r.reason}")
-
-
-def _short(w) -> str:
-    from . import checks
-
-    return {checks.UNKNOWN_BODY: f"unknown body {w.text}", checks.NO_DEADLINE: "no deadline",
-            checks.DEADLINE_NOT_READ: f"deadline not understood: {w.text}",
-            checks.FIGURE_NO_UNIT: f"figure without a unit: {w.text}",
-            checks.NO_BODY: "no responsible body"}.get(w.kind, w.kind)
 
 
 def _fail_line(path, stage: str | None, reason: str | None) -> None:

@@ -80,27 +80,22 @@ def refresh_links(con, regions: set | None = None) -> tuple[int, int]:
                     keys)
         con.execute(f"DELETE FROM task_links WHERE task_id IN ({stale}) OR task_id NOT IN (SELECT task_id FROM tasks)",
                     keys)
-    rows = []
+    chain_rows, link_rows = [], []
     several = recurring = 0
     for tasks in _tasks_by_region(con, regions):
         chains = build_chains(tasks)
         pairs = recurring_pairs(chains)
         several += sum(1 for c in chains if len(c.tasks) > 1)
         recurring += len(pairs)
-        rows += [("chain", t.task_id, c.chain_id, pos) for c in chains for pos, t in enumerate(c.tasks, start=1)]
-        rows += [("link", "same_task", a.task_id, b.task_id, round(similarity(a.content, b.content), 4))
-                 for c in chains for a, b in zip(c.tasks, c.tasks[1:])]
-        rows += [("link", "recurring", a, b, sim) for a, b, sim in pairs]
+        chain_rows += [(t.task_id, c.chain_id, pos) for c in chains for pos, t in enumerate(c.tasks, start=1)]
+        link_rows += [("same_task", a.task_id, b.task_id, round(similarity(a.content, b.content), 4))
+                      for c in chains for a, b in zip(c.tasks, c.tasks[1:])]
+        link_rows += [("recurring", a, b, sim) for a, b, sim in pairs]
     # written once the cursor is spent: a statement run on this connection while it is
     # being read would replace its result (the rows are ids, small beside the texts read)
-    _write_links(con, rows)
+    bulk_insert(con, "task_chains", ("task_id", "chain_id", "chain_pos"), chain_rows)
+    bulk_insert(con, "task_links", ("kind", "task_id", "other_task_id", "similarity"), link_rows)
     return several, recurring
-
-
-def _write_links(con, rows: list[tuple]) -> None:
-    bulk_insert(con, "task_chains", ("task_id", "chain_id", "chain_pos"), [r[1:] for r in rows if r[0] == "chain"])
-    bulk_insert(con, "task_links", ("kind", "task_id", "other_task_id", "similarity"),
-                [r[1:] for r in rows if r[0] == "link"])
 
 
 def refresh(con, *, regions: set | None = None) -> None:

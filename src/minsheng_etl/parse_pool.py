@@ -59,6 +59,11 @@ def parse_path(path: str, name: str, version: str, cache_root: str | None = None
     return record
 
 
+def _args(target: Target, version: str) -> tuple:
+    path, name, cache_root = target
+    return path, name, version, cache_root
+
+
 def _start_worker(limits: file_limits.Limits) -> None:
     file_limits.apply(limits, memory=True)
 
@@ -80,7 +85,7 @@ class _Workers:
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:
             self.executor = self._pool(self.workers)
-        return self.executor.submit(parse_path, target[0], target[1], version, target[2])
+        return self.executor.submit(parse_path, *_args(target, version))
 
     def reset(self, kill: bool = False) -> None:
         if self.executor is not None:
@@ -94,7 +99,7 @@ class _Workers:
         """Parse one file in a process of its own: did the file kill the last one?"""
         with self._pool(1) as single:
             try:
-                return single.submit(parse_path, target[0], target[1], version, target[2]).result()
+                return single.submit(parse_path, *_args(target, version)).result()
             except BrokenProcessPool:
                 return ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
                     stage="worker", reason="the parser process died reading this file (a crash in a reader "
@@ -114,7 +119,7 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
     if workers <= 0:
         for job in jobs:
             target = needs_parse(job)
-            yield job, parse_path(target[0], target[1], version, target[2]) if target else None
+            yield job, parse_path(*_args(target, version)) if target else None
         return
     pool = _Workers(workers, file_limits.current())
     pending: deque[tuple[J, Target | None, Future | None]] = deque()

@@ -73,10 +73,10 @@ class Parsed:
         return self.result.notice
 
 
-def parse_bytes(data: bytes, path: Path | str = "<bytes>") -> Parsed:
+def parse_bytes(data: bytes, path: Path | str = "<bytes>", sha256: str | None = None) -> Parsed:
     """Every stage but loading. Raises an EtlError subclass naming the stage."""
     path = Path(path)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise ReadError("the file is empty")
     fmt = sniff(data)
@@ -154,7 +154,7 @@ def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = No
     try:
         with file_limits.time_limit(limits.max_seconds):
             file_limits.check_size(len(data))
-            parsed = parse_bytes(data, name)
+            parsed = parse_bytes(data, name, sha)
         record.fmt, record.pages, record.notice = parsed.fmt, parsed.layout.pages, parsed.notice
         record.rejected = [RecordRejected(ref=r.ref, seq=r.seq, field=r.field, value=str(r.value), reason=r.reason)
                            for r in parsed.result.rejected]
