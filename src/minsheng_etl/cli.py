@@ -384,10 +384,10 @@ def report(
     Console(soft_wrap=True).print(f"wrote {output}: {tasks} tasks in {groups} regions and years")
 
 
-def _reader(db: Path, allow_files: bool = False):
+def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None):
     """A read-only connection; sandboxed (no other files) unless allow_files."""
     try:
-        return warehouse.connect(db, read_only=True, sandbox=not allow_files)
+        return warehouse.connect(db, read_only=True, sandbox=not allow_files, memory_limit=memory_limit)
     except (FileNotFoundError, WarehouseBusy) as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -399,23 +399,43 @@ def query(
     db: Path = DB_OPTION,
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json"),
     limit: int = typer.Option(200, "--limit", help="rows to show in table format (0: all)"),
-    allow_files: bool = typer.Option(False, "--allow-files", help="let the SQL read and write files outside the "
-                                     "warehouse (read_csv, COPY ... TO, ATTACH)"),
+    allow_files: bool = typer.Option(False, "--allow-files", help="let the SQL read other files (read_csv, ...) "
+                                     "and COPY ... TO a file other than the warehouse's own"),
+    timeout: float = typer.Option(300.0, "--timeout", envvar="MINSHENG_QUERY_TIMEOUT",
+                                  help="seconds a query may run before it is stopped"),
+    memory: str = typer.Option("", "--memory-limit", envvar="MINSHENG_QUERY_MEMORY",
+                               help="DuckDB memory for the query, e.g. 4GB (default: half the machine's)"),
 ) -> None:
-    """Run SQL on a read-only connection to the warehouse.
+    """Run SQL that only reads (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, PRAGMA table_info...).
 
-    The SQL cannot change the warehouse, and cannot touch any other file unless
-    --allow-files is given."""
-    _print_query(db, sql, fmt, limit, allow_files)
+    Every statement is checked before it runs: nothing that writes gets through,
+    so the SQL cannot change the warehouse, and it cannot touch any other file
+    unless --allow-files is given. A query is stopped after --timeout seconds."""
+    if not (0 < timeout < float("inf")):
+        err.print(f"[red]error[/red] --timeout must be a positive number of seconds, not {timeout}")
+        raise typer.Exit(2)
+    _print_query(db, sql, fmt, limit, allow_files, timeout, memory)
 
 
-def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = False) -> None:
+def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = False, timeout: float = 300.0,
+                 memory: str = "") -> None:
     import csv
+    import threading
+
+    from .sql_guard import BadSql, NotReadOnly, check_read_only, default_memory_limit
 
     if fmt not in ("table", "csv", "json"):
         err.print(f"[red]error[/red] unknown format {fmt!r}: use table, csv or json")
         raise typer.Exit(2)
-    con = _reader(db, allow_files)
+    try:
+        check_read_only(sql, db, allow_files)
+    except NotReadOnly as exc:
+        err.print(f"[red]{'query failed' if isinstance(exc, BadSql) else 'query refused'}[/red] {exc}")
+        raise typer.Exit(2)
+    con = _reader(db, allow_files, memory or default_memory_limit())
+    timer = threading.Timer(timeout, con.interrupt)  # DuckDB has no statement timeout of its own
+    timer.daemon = True
+    timer.start()
     try:
         cur = con.execute(sql)
         columns = [d[0] for d in cur.description] if cur.description else []
@@ -426,9 +446,14 @@ def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = F
             message += " (etl query reads only the warehouse: --allow-files lets it reach other files)"
         elif "read-only mode" in message:
             message += " (etl query never changes the warehouse: etl ingest and etl rebuild do)"
+        elif "INTERRUPT" in message.upper() and not timer.is_alive():
+            message = f"stopped after {timeout:g} s (--timeout raises the limit)"
+        elif "memory" in message.lower() and "limit" in message.lower():
+            message += " (--memory-limit raises the limit)"
         err.print(f"[red]query failed[/red] {message}")
         raise typer.Exit(2)
     finally:
+        timer.cancel()
         con.close()
     if fmt == "csv":
         writer = csv.writer(sys.stdout)

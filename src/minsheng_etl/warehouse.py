@@ -50,11 +50,12 @@ def _lock_holder(message: str) -> str:
 
 
 def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0, sandbox: bool = False,
-            on_migrate=None) -> duckdb.DuckDBPyConnection:
+            memory_limit: str | None = None, on_migrate=None) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a lock held by another writer is waited for up to `wait`
     seconds, then reported as WarehouseBusy naming the holder. A sandboxed
     connection can reach no file but the warehouse (no read_csv, COPY, ATTACH or
-    extension downloads), and cannot lift that itself."""
+    extension downloads), and cannot lift that itself. memory_limit caps DuckDB's
+    memory (a reader's query spills or fails instead of taking the machine)."""
     db_path = Path(db_path)
     if read_only and not db_path.exists():
         raise FileNotFoundError(f"no warehouse at {db_path}: run `etl ingest` first")
@@ -62,7 +63,11 @@ def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0, 
     deadline = time.monotonic() + max(wait, 0.0)
     while True:
         try:
-            config = {"enable_external_access": False, "lock_configuration": True} if sandbox else {}
+            config = {"enable_external_access": False} if sandbox else {}
+            if memory_limit:
+                config["memory_limit"] = memory_limit
+            if sandbox:
+                config["lock_configuration"] = True
             con = duckdb.connect(str(db_path), read_only=read_only, config=config)
             break
         except duckdb.IOException as exc:
