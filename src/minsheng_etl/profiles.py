@@ -169,3 +169,10 @@ def field_for_header(header: str) -> str | None:
         if synonym in text:
             return field
     return None
+
+
+@lru_cache(maxsize=None)
+def vocabulary(name: str) -> dict:
+    """One parsers/*.toml file as plain data, for modules whose word lists are
+    read as they are (segmentation.toml: list markers, frames, list ends)."""
+    return _load_toml(name)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from ..layout import Layout, Paragraph
 from . import prose, tables
-from .assemble import ExtractResult, assemble
+from .assemble import ExtractResult, assemble, reports_progress
 from .document import read_facts
 from .draft import TaskDraft
+from .finish import finish
 
 
 def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
@@ -67,4 +68,5 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
 def extract(layout: Layout) -> ExtractResult:
     drafts, progress_headers = extract_drafts(layout)
     facts = read_facts(layout, progress_headers)
+    finish(drafts, reports_progress(facts))
     return assemble(facts, drafts)

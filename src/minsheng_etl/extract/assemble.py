@@ -14,6 +14,7 @@ from ..fields.bodies import split_bodies, split_people
 from ..fields.dates import deadline_text, parse_deadline
 from ..fields.quantities import targets_from
 from ..models import DocumentFacts, Notice, Provenance, Target, Task
+from ..script import to_simplified
 from ..textnorm import squash_all
 from .document import Facts
 from .draft import TaskDraft
@@ -56,6 +57,15 @@ def list_year(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> int
         return years.most_common(1)[0][0]
     published = facts.published
     return published.year if published else None
+
+
+def reports_progress(facts: Facts) -> bool:
+    """Does the notice report on tasks (a period's progress or a year-end account)
+    rather than assign them? Read from its period and title."""
+    if facts.period:
+        return True
+    title = to_simplified(squash_all(facts.title))
+    return bool(title and (_INTERIM.search(title) or _COMPLETION.search(title)))
 
 
 def list_kind(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> str:

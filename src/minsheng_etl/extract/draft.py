@@ -13,6 +13,7 @@ class TaskDraft:
     source_ref: str | None = None
     section: str | None = None
     units: str | None = None
+    resp_units: str | None = None  # a 责任单位 label: co_units beside a 牵头单位, else units
     co_units: str | None = None
     lead_officials: str | None = None
     deadline: str | None = None
@@ -22,6 +23,12 @@ class TaskDraft:
     ref: Ref = field(default_factory=Ref)
     list_no: int = 0
     has_progress_field: bool = False  # the list has a progress column or label
+    style: str | None = None  # the item style of a prose task (arabic, bullet, lead, plain…)
+    inline_piece: bool = False  # split out of a paragraph holding several items
+    sentence_items: bool = True  # inline items are whole sentences (keep their 。)
+    shared_tail: str | None = None  # the report sentence after a run of inline items
+    ignored: str | None = None  # text under labels that map to nothing (负责人：…)
+    closed: str | None = None
 
 
 @dataclass

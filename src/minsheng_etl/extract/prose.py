@@ -14,73 +14,22 @@ from functools import lru_cache
 import regex
 
 from .. import profiles
-from ..fields.numerals import to_int
 from ..layout import Paragraph, Ref
 from ..textnorm import squash_all
 from .draft import TaskDraft
 
-CN = "一二三四五六七八九十"
-
-# Numbering styles, from outermost to innermost.
-STYLES = {
-    "cn": regex.compile(rf"^\s*(?:第)?([{CN}]{{1,3}})\s*[、.．]"),
-    "cn_paren": regex.compile(rf"^\s*[（(]\s*([{CN}]{{1,3}})\s*[）)]\s*"),
-    "arabic": regex.compile(r"^\s*(?:第\s*)?(\d{1,3})\s*(?:[.．、](?!\d)|项\s*[：:、.．]?)\s*"),
-    "arabic_paren": regex.compile(r"^\s*[（(]\s*(\d{1,3})\s*[）)]\s*"),
-}
-ORDER = list(STYLES)
-
-
-def marker(text: str, style: str) -> tuple[int, int] | None:
-    """(number, end of marker) when text starts with the style's marker."""
-    m = STYLES[style].match(text)
-    if not m:
-        return None
-    n = to_int(m.group(1))
-    return (n, m.end()) if n else None
-
-
-_ANY_ARABIC = regex.compile(r"(?<![\d.．])(\d{1,3})\s*[.．、](?!\d)")
-
-
-def _longest_run(numbers: list[int]) -> int:
-    best = run = 0
-    prev = None
-    for n in numbers:
-        run = run + 1 if prev is not None and n == prev + 1 else 1
-        best, prev = max(best, run), n
-    return best
-
-
-def task_style(paragraphs: list[str]) -> str | None:
-    """The numbering style of the tasks: the one with the longest run 1, 2, 3…
-    (points inside a task's progress restart often, tasks do not)."""
-    runs = {}
-    for style in ORDER:
-        if style == "arabic":  # PDF dumps glue numbers mid-line: count those too
-            numbers = [int(n) for p in paragraphs for n in _ANY_ARABIC.findall(p)]
-        else:
-            numbers = [m[0] for m in (marker(p, style) for p in paragraphs) if m]
-        runs[style] = _longest_run(numbers)
-    best = max(ORDER, key=lambda s: (runs[s], ORDER.index(s)))
-    return best if runs[best] >= 2 else None
-
-
-@lru_cache(maxsize=1)
-def _label_pattern() -> regex.Pattern:
-    pairs = profiles.load().label_synonyms
-    names = "|".join(regex.escape(s) for s, _ in pairs)
-    return regex.compile(rf"(?P<label>{names})(?:\s*[：:]|\t+|\s+(?=\S)|(?=\d{{4}}\s*年))")
-
-
-def _label_field(label: str) -> str:
-    return dict(profiles.load().label_synonyms)[label]
-
+from .labels import bracket_fields, field_of
+from .labels import label_names as _label_names
+from .labels import label_pattern as _label_pattern
+from .markers import marker
+from .segment import Plan, Split, plan
 
 @dataclass
 class ProseState:
     style: str | None
     heading_styles: tuple[str, ...] = ()
+    plan: Plan | None = None
+    index: int = -1  # the paragraph being fed
     section: str | None = None
     section_changed: bool = False
     current: TaskDraft | None = None
@@ -92,9 +41,8 @@ class ProseState:
 
 
 def new_state(paragraph_texts: list[str]) -> ProseState:
-    style = task_style(paragraph_texts)
-    headings = tuple(ORDER[: ORDER.index(style)]) if style else ("cn", "cn_paren")
-    return ProseState(style=style, heading_styles=headings)
+    chosen = plan(paragraph_texts)
+    return ProseState(style=chosen.style, heading_styles=chosen.heading_styles, plan=chosen)
 
 
 def _heading(text: str, state: ProseState) -> tuple[str, str] | None:
@@ -126,7 +74,7 @@ def _expected(state: ProseState) -> list[int]:
 def _number_marker(style: str, n: int) -> regex.Pattern:
     """The marker of task number n anywhere in a line (cached: looked for in every line)."""
     if style == "arabic":
-        return regex.compile(rf"(?<![\d.．]){n}\s*[.．、](?!\d)")
+        return regex.compile(rf"(?<![\d.．]){n}\s*[.．、。](?!\d)")
     return regex.compile(rf"[（(]\s*{n}\s*[）)]")
 
 
@@ -152,10 +100,15 @@ def _glued_task_start(text: str, state: ProseState, start: int, after_heading: b
 
 
 def _start_task(state: ProseState, seq: int, text: str, ref: Ref) -> None:
-    if state.current is None or seq <= state.current.seq:
+    if seq == 0:  # an item with no number (a bullet, a framed paragraph): the next one
+        seq = state.current.seq + 1 if state.current is not None else 1
+    elif state.current is None or seq <= state.current.seq:
         state.list_no += 1  # numbering restarts: a new list (last year's results, this year's plan)
+    if state.list_no < 0:
+        state.list_no = 0
     state.section_changed = False
-    draft = TaskDraft(seq=seq, content="", section=state.section, ref=ref, list_no=state.list_no)
+    draft = TaskDraft(seq=seq, content="", section=state.section, ref=ref, list_no=state.list_no,
+                      style=state.style)
     state.current = draft
     state.tasks.append(draft)
     state.slot = "content"
@@ -173,11 +126,17 @@ def _append(state: ProseState, name: str, text: str) -> None:
 
 
 def _add_text(state: ProseState, text: str) -> None:
-    """Text of the open task: split on field labels, each part to its field."""
+    """Text of the open task: split on field labels, each part to its field. A
+    责任单位 is held apart: beside a 牵头单位 it names co-organisers (draft.py)."""
+    text, pairs = bracket_fields(text)
+    for label, value in pairs:  # (牵头单位:X;责任单位:A、B) inside the sentence
+        name = field_of(label)
+        if name != "ignore":
+            _append(state, name, value)
     pos = 0
-    for m in _label_pattern().finditer(text):
+    for m, label in _label_names(text):
         _append(state, state.slot, text[pos:m.start()])
-        name = _label_field(m.group("label"))
+        name = field_of(label)
         state.slot = name if name != "ignore" else "ignored"
         state.inner_next = None
         if name == "progress":
@@ -193,15 +152,20 @@ def _add_text(state: ProseState, text: str) -> None:
         _append(state, state.slot, rest)
 
 
-_LIST_END = regex.compile(r"^\s*(?:抄送|抄报|印发|主送|联系人|联系电话|附件\s*\d*\s*[:：])")
+@lru_cache(maxsize=1)
+def _list_end() -> regex.Pattern:
+    words = "|".join(regex.escape(w) for w in profiles.vocabulary("segmentation.toml")["list_end"])
+    return regex.compile(rf"^\s*(?:{words}|附件\s*\d*\s*[:：])")
+
+
 _ONE_LINE_FIELDS = ("deadline", "status")
-_CLOSING_FIELDS = ("deadline", "units", "co_units", "lead_officials", "status", "ignored", "closed")
+_CLOSING_FIELDS = ("deadline", "units", "resp_units", "co_units", "lead_officials", "status", "ignored", "closed")
 
 
 def _opens_task(state: ProseState, n: int) -> bool:
     """Does a line numbered n open a new task (rather than a point inside one)?"""
     cur = state.current
-    if cur is None or n == cur.seq + 1:
+    if n == 0 or cur is None or n == cur.seq + 1:
         return True
     if n == 1:
         return state.section_changed or state.slot in _CLOSING_FIELDS
@@ -209,8 +173,45 @@ def _opens_task(state: ProseState, n: int) -> bool:
 
 
 def feed(state: ProseState, para: Paragraph) -> None:
-    """One paragraph into the state machine."""
-    text = para.text
+    """One paragraph into the state machine, as the segmentation plan reads it."""
+    state.index += 1
+    plan_ = state.plan
+    if plan_ is not None:
+        if state.index in plan_.skip:
+            return
+        if state.index in plan_.headings:
+            state.section = squash_all(para.text)
+            state.section_changed = True
+            if state.current is not None:
+                state.slot = "closed"
+            return
+        split = plan_.splits.get(state.index)
+        if split is not None:
+            _feed_split(state, para, split)
+            return
+        if state.index in plan_.items:
+            _start_task(state, 0, para.text, para.ref)
+            return
+    _feed_text(state, para.text, para.ref)
+
+
+def _feed_split(state: ProseState, para: Paragraph, split: Split) -> None:
+    """Items running on inside one paragraph: each piece is an item of its own; the
+    sentence after the last one (目前，3个任务…都已完成。) is shared by them all."""
+    if split.intro.strip() and state.current is not None and state.slot != "closed":
+        _add_text(state, split.intro)
+    started = len(state.tasks)
+    for piece in split.pieces:
+        _feed_text(state, piece, para.ref)
+    for draft in state.tasks[started:]:
+        draft.inline_piece = True
+        draft.sentence_items = split.sentence_items
+        draft.shared_tail = split.tail or None
+    if state.current is not None:
+        state.slot = "closed"
+
+
+def _feed_text(state: ProseState, text: str, ref: Ref) -> None:
     while text:
         heading = _heading(text, state)
         if heading:
@@ -225,14 +226,14 @@ def feed(state: ProseState, para: Paragraph) -> None:
             if _opens_task(state, n):
                 rest = text[end:]
                 cut = _glued_task_start(rest, state_after(state, n), 0)
-                _start_task(state, n, rest if cut is None else rest[:cut], para.ref)
+                _start_task(state, n, rest if cut is None else rest[:cut], ref)
                 text = "" if cut is None else rest[cut:]
                 continue
             if state.inner_next == n:
                 state.inner_next = n + 1
         if state.current is None or state.slot == "closed":
             return  # text outside any task (intro, signature, notes)
-        if _LIST_END.match(text):
+        if _list_end().match(text):
             state.slot = "closed"  # 抄送/印发 (版记) and the like end the list
             return
         if state.slot in _ONE_LINE_FIELDS and not _label_pattern().search(text):

@@ -1,0 +1,100 @@
+"""Drafts made whole once the list is known: which body a 责任单位 names, where an
+item that ran on inside a sentence ends, and, in a report with no progress field,
+where a task's name ends and its report begins ("关于X。…", "X方面：…",
+"sentence。report…", a ☑ title and the paragraphs under it)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from .. import profiles
+from ..script import to_simplified
+from .draft import TaskDraft
+
+_SEPARATORS = "；;，,、。 \t"
+_FIRST_SENTENCE = regex.compile(r"^.*?。")
+
+
+@lru_cache(maxsize=1)
+def _frames() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = profiles.vocabulary("segmentation.toml")
+    return tuple(words["name_prefixes"]), tuple(words["name_suffixes"])
+
+
+def _join(*parts: str | None) -> str | None:
+    kept = [p for p in parts if p and p.strip()]
+    return "\n".join(kept) if kept else None
+
+
+def resolve_responsible(draft: TaskDraft) -> None:
+    """责任单位 beside a 牵头单位 names co-organisers; standing alone, the responsible bodies."""
+    if not draft.resp_units:
+        return
+    if draft.units:
+        draft.co_units = _join(draft.resp_units, draft.co_units)
+    else:
+        draft.units = draft.resp_units
+    draft.resp_units = None
+
+
+def trim_inline(draft: TaskDraft) -> None:
+    """An item cut out of a running sentence (一是X；二是Y；三是Z。) ends before the
+    separator, which belongs to the sentence; items that are sentences keep their 。."""
+    if draft.inline_piece and not draft.sentence_items:
+        draft.content = draft.content.rstrip(_SEPARATORS)
+
+
+def name_and_report(first: str) -> tuple[str, str]:
+    """A report paragraph's task name and the rest: "关于X。rest" → X; "X方面：rest" → X;
+    "sentence。rest" → "sentence。"; otherwise the whole line is the name."""
+    prefixes, suffixes = _frames()
+    simple = to_simplified(first)
+    for prefix in prefixes:
+        if simple.startswith(prefix) and "。" in first:
+            name, _, rest = first[len(prefix):].partition("。")
+            return name.strip(), rest.strip()
+    colon = regex.search(r"[：:]", first)
+    stop = first.find("。")
+    if colon and (stop == -1 or colon.start() < stop):
+        name, rest = first[:colon.start()].strip(), first[colon.end():].strip()
+        for suffix in suffixes:
+            if to_simplified(name).endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)]
+        return name, rest
+    if stop != -1 and first[stop + 1:].strip():
+        return first[:stop + 1].strip(), first[stop + 1:].strip()
+    return first.strip(), ""
+
+
+def split_report(draft: TaskDraft) -> None:
+    """In a report, a prose item without a progress field holds its name then its report."""
+    if draft.progress or not draft.content:
+        if not draft.progress and draft.shared_tail:
+            draft.progress = _shared(draft.shared_tail)
+        return
+    first, _, more = draft.content.partition("\n")
+    name, rest = name_and_report(first)
+    progress = _join(rest, more)
+    if progress:
+        draft.content, draft.progress = name, progress
+    elif draft.shared_tail:
+        draft.progress = _shared(draft.shared_tail)
+
+
+def _shared(tail: str) -> str | None:
+    m = _FIRST_SENTENCE.match(tail.strip())
+    return m.group(0) if m else tail.strip() or None
+
+
+def finish(drafts: list[TaskDraft], report: bool) -> None:
+    """report: the notice reports on its tasks. Names and reports are told apart in
+    the text only when no list has a progress field: a notice that labels progress
+    in one list and not in another (last year's results, this year's plan) holds
+    a plan in the other."""
+    unlabelled = report and not any(d.has_progress_field for d in drafts)
+    for draft in drafts:
+        resolve_responsible(draft)
+        trim_inline(draft)
+        if unlabelled and draft.style:
+            split_report(draft)
