@@ -87,13 +87,45 @@ def _shared(tail: str) -> str | None:
     return m.group(0) if m else tail.strip() or None
 
 
+def trim_after_last(members: list[TaskDraft]) -> None:
+    """Where every item of a list is one paragraph, the paragraphs after the last one
+    (a 公示 notice, contact lines) are not part of it."""
+    if len(members) < 3 or any(d.extra_paras for d in members[:-1]) or not members[-1].extra_paras:
+        return
+    last = members[-1]
+    if not last.content[: last.first_len].rstrip().endswith(("。", "；", ";", "！", "!", "？", "?")):
+        return  # the item's sentence goes on: a line wrapped onto the next paragraph
+    last.content = last.content[: last.first_len]
+    last.extra_paras = 0
+
+
+def lead_from_heading(draft: TaskDraft) -> None:
+    """A task that names no body takes the one its heading names as leader
+    ("一、县示范区管委会牵头工作(8项)")."""
+    if draft.units or draft.resp_units or not draft.section:
+        return
+    words = "|".join(regex.escape(w) for w in profiles.vocabulary("segmentation.toml")["heading_lead_words"])
+    simple = to_simplified(draft.section)
+    m = regex.match(rf"^\s*(?:[一二三四五六七八九十]{{1,3}}[、.．]|[（(][一二三四五六七八九十]{{1,3}}[）)])?\s*"
+                    rf"(?P<body>[^，,。；;：:、]{{2,30}}?)(?:{words})", simple)
+    if m and m.group("body").endswith(profiles.load().body_suffixes):
+        draft.units = draft.section[m.start("body"):m.end("body")]
+
+
 def finish(drafts: list[TaskDraft], report: bool) -> None:
     """report: the notice reports on its tasks. Names and reports are told apart in
     the text only when no list has a progress field: a notice that labels progress
     in one list and not in another (last year's results, this year's plan) holds
     a plan in the other."""
     unlabelled = report and not any(d.has_progress_field for d in drafts)
+    lists: dict[int, list[TaskDraft]] = {}
     for draft in drafts:
+        if draft.style:
+            lists.setdefault(draft.list_no, []).append(draft)
+    for members in lists.values():
+        trim_after_last(members)
+    for draft in drafts:
+        lead_from_heading(draft)
         resolve_responsible(draft)
         trim_inline(draft)
         if unlabelled and draft.style:

@@ -60,7 +60,7 @@ def _heading(text: str, state: ProseState) -> tuple[str, str] | None:
         stop = head.find("。")
         if stop != -1 and cut is None:
             head, rest = head[:stop], head[stop + 1:]
-        return squash_all(head).rstrip("：:"), rest
+        return squash_all(head), rest  # as printed, a closing colon included
     return None
 
 
@@ -114,6 +114,7 @@ def _start_task(state: ProseState, seq: int, text: str, ref: Ref) -> None:
     state.slot = "content"
     state.inner_next = None
     _add_text(state, text)
+    draft.first_len = len(draft.content)
 
 
 def _append(state: ProseState, name: str, text: str) -> None:
@@ -244,6 +245,8 @@ def _feed_text(state: ProseState, text: str, ref: Ref) -> None:
             _add_text(state, text[:cut])
             text = text[cut:]
             continue
+        if state.slot == "content":
+            state.current.extra_paras += 1
         _add_text(state, text)
         return
 

@@ -21,10 +21,29 @@ def _ends_like_body(name: str) -> bool:
     return name in prof.body_complete or name.endswith(prof.body_suffixes)
 
 
+_OPEN, _CLOSE = "（([【", "）)]】"
+
+
 def _split_line(line: str) -> list[str]:
-    prof = profiles.load()
-    pattern = "|".join(regex.escape(s) for s in prof.body_separators)
-    return [p for p in regex.split(pattern, line)]
+    """Split on the separators outside brackets: 相关县(市、区)政府 is one name."""
+    separators = profiles.load().body_separators
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(line):
+        ch = line[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            sep = next((s for s in separators if line.startswith(s, i)), None)
+            if sep:
+                parts.append(line[start:i])
+                i += len(sep)
+                start = i
+                continue
+        i += 1
+    parts.append(line[start:])
+    return parts
 
 
 _CONTROL = regex.compile(r"[\p{Cc}\p{Cf}]")  # control and format characters: never part of a name
