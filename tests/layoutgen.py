@@ -88,9 +88,9 @@ FIELDS = ("seq", "content", "units", "co_units", "lead_officials", "deadline", "
 
 
 def record(seq: int, content: str, *, units=(), co_units=(), lead=(), deadline=None, deadline_text=None,
-           status=None, progress=None, section=None, targets=()) -> dict:
+           status=None, progress=None, section=None, targets=(), list_no: int = 0) -> dict:
     """One expected task in the gold shape; fields a layout does not print stay empty."""
-    return {"list": 0, "seq": seq, "content": content, "units": list(units), "co_units": list(co_units),
+    return {"list": list_no, "seq": seq, "content": content, "units": list(units), "co_units": list(co_units),
             "lead_officials": list(lead), "deadline": deadline, "deadline_text": deadline_text, "status": status,
             "progress": progress, "section": section,
             "targets": [{"value": v, "unit": u} for v, u in targets]}
@@ -361,6 +361,56 @@ DISTRACTORS: dict[str, Callable[[], Doc]] = {
 }
 
 
+# --- combinations seen in real notices -------------------------------------------------
+
+def c_wuhan() -> Doc:
+    """wuhan: numbering from 116 and both bracket styles in one list; 责任单位 is
+    co_units beside a 牵头单位 and units where it stands alone."""
+    paras, expected = [], []
+    for i, it in enumerate(ITEMS, 116):
+        if it.co_units:
+            paras.append(f"{i}.{it.content}({_lead_and_co(it)})")
+            expected.append(_plain(i, it, units=it.units, co_units=it.co_units))
+        else:
+            paras.append(f"{i}.{it.content}(责任单位:{_names(it.units)})")
+            expected.append(_plain(i, it, units=it.units))
+    return _prose(PLAN_TITLE, paras, expected)
+
+
+def c_keywork() -> Doc:
+    """key-work/lingbi: tasks numbered （一）（二） with labelled lines under each;
+    配合单位 is co_units whatever stands beside it."""
+    paras, expected = [], []
+    for i, it in enumerate(ITEMS, 1):
+        paras += [f"（{CN_NUM[i - 1]}）{it.content}", f"牵头单位：{_names(it.units)}"]
+        if it.co_units:
+            paras.append(f"配合单位：{_names(it.co_units)}")
+        paras.append(f"完成时限：{it.deadline_text}")
+        expected.append(_plain(i, it, units=it.units, co_units=it.co_units, deadline=it.deadline,
+                               deadline_text=it.deadline_text))
+    return _prose(PLAN_TITLE, paras, expected)
+
+
+def c_two_lists() -> Doc:
+    """xiangtan: two lists under 一、/二、 headings, each numbered from 1 again."""
+    paras: list[str | Para] = []
+    expected = []
+    halves = (("一、省市重点民生实事项目：", ITEMS[:3]), ("二、县重点民生实事项目：", ITEMS[3:]))
+    for list_no, (heading, items) in enumerate(halves):
+        paras.append(Para(heading, heading=True))
+        for i, it in enumerate(items, 1):
+            paras.append(f"{i}、{it.content}")
+            expected.append(_plain(i, it, section=heading, list_no=list_no))
+    return _prose(PLAN_TITLE, paras, expected)
+
+
+COMBINED: dict[str, Callable[[], Doc]] = {
+    "c_wuhan": c_wuhan,
+    "c_keywork": c_keywork,
+    "c_two_lists": c_two_lists,
+}
+
+
 # --- table shapes ------------------------------------------------------------------------
 
 def _table(title: str, rows: list[list[str | None]], expected: list[dict], merges=()) -> Doc:
@@ -458,7 +508,7 @@ TABLES: dict[str, Callable[[], Doc]] = {
     "t_target_col": t_target_col,
 }
 
-FAMILIES: dict[str, Callable[[], Doc]] = {**MARKERS, **FIELD_PLACEMENTS, **DISTRACTORS, **TABLES}
+FAMILIES: dict[str, Callable[[], Doc]] = {**MARKERS, **FIELD_PLACEMENTS, **DISTRACTORS, **COMBINED, **TABLES}
 
 
 # --- formats ---------------------------------------------------------------------------
