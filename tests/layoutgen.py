@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import io
+from itertools import takewhile
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -142,8 +143,10 @@ CN_NUM = "一二三四五六七八九十"
 
 
 def _numbered(fmt: Callable[[int, str], str], start: int = 1) -> Doc:
+    """One task per paragraph; a list that does not start at 1 is an excerpt of a
+    longer one and, like wuhan's part 2, has no intro of its own."""
     paras = [fmt(i, it.content) for i, it in enumerate(ITEMS, start)]
-    return _prose(PLAN_TITLE, paras, [_plain(i, it) for i, it in enumerate(ITEMS, start)])
+    return _prose(PLAN_TITLE, paras, [_plain(i, it) for i, it in enumerate(ITEMS, start)], intro=start == 1)
 
 
 def _inline(lead_in: str, fmt: Callable[[int, str], str]) -> Doc:
@@ -374,7 +377,7 @@ def c_wuhan() -> Doc:
         else:
             paras.append(f"{i}.{it.content}(责任单位:{_names(it.units)})")
             expected.append(_plain(i, it, units=it.units))
-    return _prose(PLAN_TITLE, paras, expected)
+    return _prose(PLAN_TITLE, paras, expected, intro=False)
 
 
 def c_keywork() -> Doc:
@@ -450,18 +453,11 @@ def t_category() -> Doc:
         first = i == 1 or ITEMS[i - 2].category != it.category
         rows.append([it.category if first else None, str(i), it.content, _names(it.units), _names(it.co_units)])
         if first:
-            span = sum(1 for _ in _run(ITEMS[i - 1:], it.category))
+            span = len(list(takewhile(lambda x: x.category == it.category, ITEMS[i - 1:])))
             if span > 1:
                 merges.append((i, 0, i + span - 1, 0))
         expected.append(_plain(i, it, units=it.units, co_units=it.co_units, section=it.category))
     return _table(PLAN_TITLE, rows, expected, merges)
-
-
-def _run(items, category):
-    for it in items:
-        if it.category != category:
-            return
-        yield it
 
 
 def t_remark_status() -> Doc:
@@ -664,7 +660,7 @@ def render_pdf(doc: Doc) -> bytes:
             width = 480 / len(rows[0])
             style = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
             style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in block.merges]
-            story.append(Table(rows, colWidths=[width] * len(rows[0]), style=style, repeatRows=0))
+            story.append(Table(rows, colWidths=[width] * len(rows[0]), style=style))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4).build(story)
     return buf.getvalue()
