@@ -103,6 +103,13 @@ def record(seq: int, content: str, *, units=(), co_units=(), lead=(), deadline=N
 class Para:
     text: str
     heading: bool = False  # bold in DOCX/PDF, <strong> in HTML: how sub-headings look
+    # automatic numbering: Word's List Number style in DOCX and <ol><li> in HTML carry
+    # the number outside the text; a text dump or a PDF prints it as "N."
+    number: int | None = None
+
+    @property
+    def printed(self) -> str:
+        return f"{self.number}.{self.text}" if self.number else self.text
 
 
 @dataclass
@@ -155,6 +162,12 @@ def _inline(lead_in: str, fmt: Callable[[int, str], str]) -> Doc:
     return _prose(PLAN_TITLE, [text], [_plain(i, it) for i, it in enumerate(ITEMS, 1)])
 
 
+def _auto_numbered() -> Doc:
+    """Numbers made by the editor (Word list numbering, <ol>), not typed in the text."""
+    paras = [Para(it.content, number=i) for i, it in enumerate(ITEMS, 1)]
+    return _prose(PLAN_TITLE, paras, [_plain(i, it) for i, it in enumerate(ITEMS, 1)])
+
+
 def _bullets(glyph: str) -> Doc:
     return _prose(PLAN_TITLE, ["今年重点办好以下民生实事："] + [glyph + it.content for it in ITEMS],
                   [_plain(i, it) for i, it in enumerate(ITEMS, 1)])
@@ -181,6 +194,7 @@ MARKERS: dict[str, Callable[[], Doc]] = {
     "m_bullet_diamond": lambda: _bullets("◆"),
     "m_bullet_check": lambda: _bullets("☑"),
     "m_cn_paren": lambda: _numbered(lambda i, c: f"（{CN_NUM[i - 1]}）{c}"),
+    "m_auto_number": _auto_numbered,
     "m_unnumbered": _unnumbered,
     "m_from116": lambda: _numbered(lambda i, c: f"{i}.{c}", start=116),
 }
@@ -519,7 +533,7 @@ def render_txt(doc: Doc) -> bytes:
     lines = [doc.title, ""]
     for block in doc.blocks:
         if isinstance(block, Para):
-            lines.append(block.text)
+            lines.append(block.printed)
         else:
             lines += ["\t".join(c.replace("\n", " ") for c in row) for row in _cell_grid(block)]
             lines.append("")
@@ -532,13 +546,20 @@ def render_html(doc: Doc, charset: str = "utf-8") -> bytes:
     parts = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">',
              f"<title>{html.escape(doc.title)}</title></head><body>",
              '<div class="article">', f"<h1>{html.escape(doc.title)}</h1>"]
+    in_list = False
     for block in doc.blocks:
-        if isinstance(block, Para):
+        numbered = isinstance(block, Para) and block.number is not None
+        if numbered != in_list:
+            parts.append("<ol>" if numbered else "</ol>")
+            in_list = numbered
+        if numbered:
+            parts.append(f"<li>{html.escape(block.text)}</li>")
+        elif isinstance(block, Para):
             text = html.escape(block.text)
             parts.append(f"<p><strong>{text}</strong></p>" if block.heading else f"<p>{text}</p>")
         else:
             parts.append(_html_table(block))
-    parts.append("</div></body></html>")
+    parts.append("</ol></div></body></html>" if in_list else "</div></body></html>")
     codec = "gbk" if charset.lower() in ("gbk", "gb2312") else "utf-8"
     return "\n".join(parts).encode(codec, errors="xmlcharrefreplace")
 
@@ -575,7 +596,7 @@ def render_docx(doc: Doc) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for block in doc.blocks:
         if isinstance(block, Para):
-            p = document.add_paragraph()
+            p = document.add_paragraph(style="List Number" if block.number else None)
             p.add_run(block.text).bold = block.heading
         else:
             _docx_table(document, block)
@@ -654,7 +675,7 @@ def render_pdf(doc: Doc) -> bytes:
     story = [para(doc.title, title)]
     for block in doc.blocks:
         if isinstance(block, Para):
-            story.append(para(block.text, heading if block.heading else body))
+            story.append(para(block.printed, heading if block.heading else body))
         else:
             rows = [[para(c, cell) if c else "" for c in row] for row in block.rows]
             width = 480 / len(rows[0])

@@ -15,8 +15,8 @@ import pytest
 from layoutgen import FAMILIES, FIELDS, RENDERERS, TABLES, render, render_txt
 from minsheng_etl.pipeline import parse_bytes
 
-PDF = ("m_dot", "f_lines", "f_name_report", "t_header", "t_category")
-DOCX = ("m_dunhao", "m_cn_paren", "m_bullet_dot", "f_lines", "f_bracket_square", "f_check_progress", "f_sections",
+PDF = ("m_dot", "f_lines", "f_bracket_square", "f_name_report", "d_attachments", "t_header", "t_category")
+DOCX = ("m_dunhao", "m_cn_paren", "m_auto_number", "m_bullet_dot", "f_lines", "f_bracket_square", "f_check_progress", "f_sections",
         "d_attachments", "d_requirements", "c_keywork")
 GBK = ("m_paren_inline", "m_yishi_inline", "f_fangmian", "d_ranking", "c_two_lists", "t_no_header", "t_header")
 
@@ -55,12 +55,13 @@ KNOWN_GAPS: dict[tuple[str, str], str] = {
     **dict.fromkeys(_keys("m_bullet_square", "txt", "html"), "■ bullet items (no number) are not tasks"),
     **dict.fromkeys(_keys("m_bullet_diamond", "txt", "html"), "◆ bullet items (no number) are not tasks"),
     **dict.fromkeys(_keys("m_bullet_check", "txt", "html"), "☑ bullet items (no number) are not tasks"),
+    **dict.fromkeys(_keys("m_auto_number", "html"), "<ol><li> items (numbers not in the text) are not tasks"),
     **dict.fromkeys(_keys("m_unnumbered", "txt", "html"), "one unnumbered paragraph per task is not a list"),
     **dict.fromkeys(_keys("f_lines", "txt", "html", "docx", "pdf"),
                     "a 责任单位 line beside 牵头单位 goes to units, not co_units"),
     **dict.fromkeys(_keys("f_bracket_round", "txt", "html"),
                     "(牵头单位:X;责任单位:A) after the sentence: bracket left in content, 责任单位 not co_units"),
-    **dict.fromkeys(_keys("f_bracket_square", "txt", "html", "docx"),
+    **dict.fromkeys(_keys("f_bracket_square", "txt", "html", "docx", "pdf"),
                     "[牵头单位:X;责任单位:A,B] after the sentence: bracket left in content, 责任单位 not co_units"),
     **dict.fromkeys(_keys("f_bracket_alone", "txt", "html"), "[责任单位:X]: the bracket stays in content and unit"),
     **dict.fromkeys(_keys("f_fuze", "txt", "html"), "（X负责） is not read as the unit nor removed from content"),
