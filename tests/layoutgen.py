@@ -3,7 +3,9 @@ family (marker styles × field placement × distractors × table shapes) and eve
 format (txt, docx, html in UTF-8 and GBK, xlsx, pdf), each with the records a
 reader of the notice would write down (../shared/corpus/GOLD-FORMAT.md).
 
-A family builds an abstract `Doc` (title, paragraphs, grids) and its expected
+Family names say their dimension: m_ marker styles, f_ field placement, d_
+distractor lists before the tasks, c_ combinations seen in real notices, t_
+table shapes. A family builds an abstract `Doc` (title, paragraphs, grids) and its expected
 records; `render(doc, fmt)` turns the Doc into file bytes. Keeping the two apart
 lets every family go into every format it makes sense in without re-deriving
 the expectations. The task texts are adapted from the shared corpus's gold
@@ -346,7 +348,7 @@ def d_attachments() -> Doc:
     paras = ["各乡镇人民政府，县政府各部门：", "现将《2024年县民生实事项目》等文件印发给你们，请认真组织实施。",
              "附件：1.2024年县民生实事项目", "2.2024年县民生实事项目联系人名单", *SIGNATURE,
              "附件1", Para(PLAN_TITLE, heading=True), *tasks]
-    return Doc(COVER, [Para(p) if isinstance(p, str) else p for p in paras], expected)
+    return _prose(COVER, paras, expected, intro=False)
 
 
 def d_requirements() -> Doc:
@@ -357,7 +359,7 @@ def d_requirements() -> Doc:
              "二、压实工作责任。牵头单位要制定实施方案，明确时间节点，配合单位要主动对接。",
              "三、强化督查考核。县政府督查室将定期督查，结果纳入年度绩效考核。", *SIGNATURE,
              "附件", Para(PLAN_TITLE, heading=True), *tasks]
-    return Doc(COVER, [Para(p) if isinstance(p, str) else p for p in paras], expected)
+    return _prose(COVER, paras, expected, intro=False)
 
 
 def d_ranking() -> Doc:

@@ -15,9 +15,10 @@ import pytest
 from layoutgen import FAMILIES, FIELDS, RENDERERS, TABLES, render, render_txt
 from minsheng_etl.pipeline import parse_bytes
 
+# Prose families tried beyond txt and html (tables go into txt, html, docx and xlsx).
 PDF = ("m_dot", "f_lines", "f_bracket_square", "f_name_report", "d_attachments", "t_header", "t_category")
-DOCX = ("m_dunhao", "m_cn_paren", "m_auto_number", "m_bullet_dot", "f_lines", "f_bracket_square", "f_check_progress", "f_sections",
-        "d_attachments", "d_requirements", "c_keywork")
+DOCX = ("m_dunhao", "m_cn_paren", "m_auto_number", "m_bullet_dot", "f_lines", "f_bracket_square",
+        "f_check_progress", "f_sections", "d_attachments", "d_requirements", "c_keywork")
 GBK = ("m_paren_inline", "m_yishi_inline", "f_fangmian", "d_ranking", "c_two_lists", "t_no_header", "t_header")
 
 
