@@ -5,18 +5,18 @@ reader of the notice would write down (../shared/corpus/GOLD-FORMAT.md).
 
 Family names say their dimension: m_ marker styles, f_ field placement, d_
 distractor lists before the tasks, c_ combinations seen in real notices, t_
-table shapes. A family builds an abstract `Doc` (title, paragraphs, grids) and its expected
-records; `render(doc, fmt)` turns the Doc into file bytes. Keeping the two apart
-lets every family go into every format it makes sense in without re-deriving
-the expectations. The task texts are adapted from the shared corpus's gold
+table shapes. A family builds an abstract `Doc` (title, paragraphs, grids) with
+its expected records; a renderer turns the Doc into one format's bytes, and
+`render(family, fmt)` does both. Keeping the two apart lets every family go into
+every format it makes sense in without re-deriving the expectations. The task texts are adapted from the shared corpus's gold
 files, copied here so the tests need nothing outside the checkout.
 """
 from __future__ import annotations
 
 import html
 import io
-from itertools import takewhile
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Callable
 
 YEAR = 2024
