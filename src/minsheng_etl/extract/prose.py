@@ -212,7 +212,15 @@ def _feed_split(state: ProseState, para: Paragraph, split: Split) -> None:
         state.slot = "closed"
 
 
+_ATTACHMENT_START = regex.compile(r"^\s*附\s*件\s*\d*\s*$")
+
+
 def _feed_text(state: ProseState, text: str, ref: Ref) -> None:
+    if _ATTACHMENT_START.match(text):
+        state.section = None  # an attachment starts: the covering notice's headings end here
+        if state.current is not None:
+            state.slot = "closed"
+        return
     while text:
         heading = _heading(text, state)
         if heading:

@@ -24,7 +24,6 @@ from .labels import label_names
 from .markers import CLASSIC, INLINE, NEW
 
 _SENTENCE_PUNCT = regex.compile(r"[。；;，,：:！!？?]")
-_LEAD_IN = regex.compile(r"[：:]\s*$")
 
 
 @dataclass
@@ -178,8 +177,9 @@ def _framed(texts: list[str]) -> set[int]:
 def _after_lead_in(texts: list[str], skip: set[int]) -> set[int]:
     """Paragraphs after a lead-in that ends with a colon (…主要进度如下：), each a sentence."""
     ends = _words()["list_end"]
+    lead_in = tuple(_words()["lead_in_endings"])
     for i, text in enumerate(texts):
-        if i in skip or not _LEAD_IN.search(text):
+        if i in skip or not squash_all(text).endswith(lead_in):
             continue
         items = set()
         for j in range(i + 1, len(texts)):
