@@ -53,6 +53,8 @@ def main() -> None:
 def inspect(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, DOCX, HTML, XLSX or text"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
+    explain: bool = typer.Option(False, "--explain", help="which task list was chosen and why, and which rule "
+                                 "gave each field of each task (for a layout that reads wrong)"),
     verbose: bool = VERBOSE_OPTION,
 ) -> None:
     """Show what a notice yields, without loading it.
@@ -76,6 +78,9 @@ def inspect(
     notice = parsed.notice
     if as_json:
         sys.stdout.write(json.dumps(notice.gold_json(), ensure_ascii=False, indent=1) + "\n")
+        return
+    if explain:
+        _print_explanation(parsed)
         return
     out = Console(soft_wrap=True)
     doc = notice.document
@@ -101,6 +106,27 @@ def inspect(
         out.print(f"[dim]note: {note}[/dim]")
     for r in parsed.result.rejected:
         err.print(f"[yellow]rejected[/yellow] {r.ref} seq {r.seq}: {r.field} = {r.value!r}: {r.reason}")
+
+
+def _print_explanation(parsed) -> None:
+    """Per task: where it came from and the rule behind each field."""
+    out = Console(soft_wrap=True, highlight=False)
+    out.print(f"[bold]{parsed.notice.document.title}[/bold] ({parsed.fmt})")
+    for line in parsed.result.segmentation or ["no task list found"]:
+        out.print(f"lists: {line}")
+    for task, rules in zip(parsed.notice.tasks, parsed.result.rules):
+        out.print(f"\n[bold]list {task.list} · {task.seq}[/bold] [dim]{task.ref.label if task.ref else ''}[/dim] "
+                  f"{task.content[:50]}")
+        for name in ("content", "section", "units", "co_units", "lead_officials", "deadline", "status", "progress",
+                     "source_ref"):
+            value = getattr(task, name)
+            if value in (None, [], ""):
+                continue
+            shown = "、".join(value) if isinstance(value, list) else str(value)
+            out.print(f"  {name:<15} {shown[:40]!r:<44} ← {rules.get(name, 'not explained')}")
+        if task.targets:
+            out.print(f"  {'targets':<15} {' '.join(f'{x.value:g}{x.unit}' for x in task.targets)[:40]!r:<44} "
+                      "← quantities with a measure word in the content")
 
 
 def _fail_line(path, stage: str | None, reason: str | None) -> None:

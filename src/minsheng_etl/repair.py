@@ -103,12 +103,20 @@ _TITLE_END = regex.compile(r"(?:通知|方案|意见|报告|情况|汇总表|一
 _ADDRESSEE = regex.compile(r"^各.{2,}(?:政府|办事处|单位|部门|局|委|办|中心|公司)$")
 
 
+def _opens_item(text: str) -> bool:
+    """A line that opens an item in any marker style (①, 一是, ●, 第一项…) or a dash-led
+    heading (——坚持推进…) starts a paragraph of its own."""
+    from .extract.markers import CLASSIC, NEW, marker
+
+    return text.startswith(("——", "－－")) or any(marker(text, style) for style in CLASSIC + NEW)
+
+
 def should_join(prev: str, nxt: str, *, prev_is_first: bool = False) -> bool:
     """Was the break between two text lines made by wrapping inside a sentence?"""
     p, n = prev.rstrip(), nxt.lstrip()
     if not p or not n:
         return False
-    if _MARKER_START.match(n) or _starts_with_label(n) or _META_LINE.match(n) or _META_LINE.match(p):
+    if _MARKER_START.match(n) or _opens_item(n) or _starts_with_label(n) or _META_LINE.match(n) or _META_LINE.match(p):
         return False
     if _header_segments(n) or _header_segments(p):
         return False

@@ -15,8 +15,18 @@ from .draft import TaskDraft
 from .finish import finish
 
 
-def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
-    """Task drafts in document order, and the progress column headers seen."""
+def _column_rules(draft: TaskDraft, table_state: tables.TableState) -> None:
+    for index, name in (table_state.mapping or {}).items():
+        if index < len(table_state.header) and getattr(draft, name, None):
+            header = " ".join(table_state.header[index].split())
+            draft.why.setdefault(name, f"column {header!r}" if header else f"column {index + 1} (by its values)")
+    if draft.section:
+        draft.why.setdefault("section", "the category row or column above the task")
+
+
+def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list[TaskDraft], list[str]]:
+    """Task drafts in document order, and the progress column headers seen. notes
+    collects why the lists were chosen (etl inspect --explain)."""
     paragraphs = layout.paragraphs()
     state = prose.new_state([p.text for p in paragraphs])
     table_state = tables.TableState()
@@ -38,6 +48,7 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
                 state.section_changed = True
                 continue
             draft: TaskDraft = payload
+            _column_rules(draft, table_state)
             if draft.section is None:
                 draft.section = state.section
             if draft.seq is None:
@@ -56,9 +67,16 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
             last_table_task = draft
             table_tasks.append(draft)
     prose_tasks = state.tasks
+    if notes is not None:
+        if table_tasks:
+            notes.append(f"tables: {len(table_tasks)} rows read as tasks through their header row")
+        if state.plan is not None:
+            notes.append(f"prose: {state.plan.reason}")
     if not table_tasks:
         return prose_tasks, progress_headers
     if len(prose_tasks) < 3:  # numbered notes around a table are not a task list
+        if prose_tasks and notes is not None:
+            notes.append(f"prose: {len(prose_tasks)} numbered notes beside the table(s) set aside")
         return table_tasks, progress_headers
     for draft in prose_tasks:  # both: prose lists are numbered after the table lists
         draft.list_no += table_list + 1
@@ -66,7 +84,10 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
 
 
 def extract(layout: Layout) -> ExtractResult:
-    drafts, progress_headers = extract_drafts(layout)
+    notes: list[str] = []
+    drafts, progress_headers = extract_drafts(layout, notes)
     facts = read_facts(layout, progress_headers)
     finish(drafts, reports_progress(facts))
-    return assemble(facts, drafts)
+    result = assemble(facts, drafts)
+    result.segmentation = notes
+    return result

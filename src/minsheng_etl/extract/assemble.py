@@ -39,6 +39,9 @@ class RecordError:
 class ExtractResult:
     notice: Notice
     rejected: list[RecordError] = field(default_factory=list)
+    # why: which lists were read and how (segmentation), and per task the rule behind each field
+    segmentation: list[str] = field(default_factory=list)
+    rules: list[dict[str, str]] = field(default_factory=list)  # parallel to notice.tasks
 
 
 def _year_of(text: str | None) -> int | None:
@@ -102,6 +105,7 @@ def assemble(facts: Facts, drafts: list[TaskDraft]) -> ExtractResult:
     for draft in drafts:
         lists.setdefault(draft.list_no, []).append(draft)
     tasks: list[Task] = []
+    rules: list[dict[str, str]] = []
     rejected: list[RecordError] = []
     for index, (_list_no, members) in enumerate(sorted(lists.items())):
         heading = members[0].section
@@ -129,6 +133,7 @@ def assemble(facts: Facts, drafts: list[TaskDraft]) -> ExtractResult:
                     ref=Provenance(page=draft.ref.page, table=draft.ref.table, row=draft.ref.row,
                                    line=draft.ref.line, para=draft.ref.para, label=draft.ref.label()),
                 ))
+                rules.append(dict(draft.why))
             except ValidationError as exc:
                 rejected += _error(draft, exc)
-    return ExtractResult(Notice(document=_facts_model(facts), tasks=tasks), rejected)
+    return ExtractResult(Notice(document=_facts_model(facts), tasks=tasks), rejected, rules=rules)

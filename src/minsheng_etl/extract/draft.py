@@ -27,6 +27,7 @@ class TaskDraft:
     inline_piece: bool = False  # split out of a paragraph holding several items
     sentence_items: bool = True  # inline items are whole sentences (keep their 。)
     shared_tail: str | None = None  # the report sentence after a run of inline items
+    why: dict[str, str] = field(default_factory=dict)  # field → the rule that gave it (etl inspect --explain)
     first_len: int = 0  # length of content from the item's own paragraph
     extra_paras: int = 0  # paragraphs after it that were added to content
     ignored: str | None = None  # text under labels that map to nothing (负责人：…)

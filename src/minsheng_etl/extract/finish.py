@@ -33,8 +33,10 @@ def resolve_responsible(draft: TaskDraft) -> None:
         return
     if draft.units:
         draft.co_units = _join(draft.resp_units, draft.co_units)
+        draft.why["co_units"] = "责任单位 beside a 牵头单位: co-organisers"
     else:
         draft.units = draft.resp_units
+        draft.why["units"] = draft.why.pop("resp_units", "责任单位") + " (standing alone: the responsible bodies)"
     draft.resp_units = None
 
 
@@ -72,14 +74,18 @@ def split_report(draft: TaskDraft) -> None:
     if draft.progress or not draft.content:
         if not draft.progress and draft.shared_tail:
             draft.progress = _shared(draft.shared_tail)
+            draft.why["progress"] = "the sentence after the run of items, shared by them"
         return
     first, _, more = draft.content.partition("\n")
     name, rest = name_and_report(first)
     progress = _join(rest, more)
     if progress:
         draft.content, draft.progress = name, progress
+        draft.why["content"] = draft.why.get("content", "") + "; the task's name, cut from its report"
+        draft.why["progress"] = "a report with no progress field: the text after the task's name"
     elif draft.shared_tail:
         draft.progress = _shared(draft.shared_tail)
+        draft.why["progress"] = "the sentence after the run of items, shared by them"
 
 
 def _shared(tail: str) -> str | None:
@@ -110,6 +116,7 @@ def lead_from_heading(draft: TaskDraft) -> None:
                     rf"(?P<body>[^，,。；;：:、]{{2,30}}?)(?:{words})", simple)
     if m and m.group("body").endswith(profiles.load().body_suffixes):
         draft.units = draft.section[m.start("body"):m.end("body")]
+        draft.why["units"] = "the heading names the body that leads its tasks"
 
 
 def finish(drafts: list[TaskDraft], report: bool) -> None:

@@ -22,12 +22,13 @@ def label_pattern() -> regex.Pattern:
 
 
 def label_field(label: str) -> str:
-    return dict(profiles.load().label_synonyms)[label]
+    return dict(profiles.load().label_synonyms)[to_simplified(label)]
 
 
 def label_names(text: str) -> list[tuple[regex.Match, str]]:
-    """Field labels in text, matched on its simplified form (責任單位 is 责任单位)."""
-    return [(m, m.group("name")) for m in label_pattern().finditer(to_simplified(text))]
+    """Field labels in text, matched on its simplified form (責任單位 is 责任单位), each
+    with the label as printed."""
+    return [(m, text[m.start("name"):m.end("name")]) for m in label_pattern().finditer(to_simplified(text))]
 
 
 # a bracket group: round, square or 【】, no nested brackets of its own kind
@@ -75,6 +76,6 @@ def field_of(label: str) -> str:
     if label == "负责":
         return "units"
     name = label_field(label)
-    if name == "units" and label in profiles.load().co_when_beside_units:
+    if name == "units" and to_simplified(label) in profiles.load().co_when_beside_units:
         return "resp_units"
     return name

@@ -31,6 +31,7 @@ class ProseState:
     plan: Plan | None = None
     index: int = -1  # the paragraph being fed
     section: str | None = None
+    section_rule: str = ""
     section_changed: bool = False
     current: TaskDraft | None = None
     slot: str = "content"  # the field the next text belongs to
@@ -113,8 +114,19 @@ def _start_task(state: ProseState, seq: int, text: str, ref: Ref) -> None:
     state.tasks.append(draft)
     state.slot = "content"
     state.inner_next = None
+    draft.why["content"] = _OPENED_BY.get(state.style or "", f"an item numbered in the {state.style} style")
+    if state.section:
+        draft.why["section"] = state.section_rule
     _add_text(state, text)
     draft.first_len = len(draft.content)
+
+
+_OPENED_BY = {
+    "cn": "an item numbered 一、", "cn_paren": "an item numbered （一）", "arabic": "an item numbered 1.",
+    "arabic_paren": "an item numbered （1）", "circled": "an item numbered ①", "cn_shi": "an item opened by 一是",
+    "cn_item": "an item numbered 第一项", "bullet": "a bulleted item", "lead": "a paragraph framed as 关于X。",
+    "plain": "a paragraph after the list's lead-in",
+}
 
 
 def _append(state: ProseState, name: str, text: str) -> None:
@@ -134,11 +146,13 @@ def _add_text(state: ProseState, text: str) -> None:
         name = field_of(label)
         if name != "ignore":
             _append(state, name, value)
+            state.current.why.setdefault(name, f"in brackets after the sentence: {label}")
     pos = 0
     for m, label in _label_names(text):
         _append(state, state.slot, text[pos:m.start()])
         name = field_of(label)
         state.slot = name if name != "ignore" else "ignored"
+        state.current.why.setdefault(name, f"label {label}")
         state.inner_next = None
         if name == "progress":
             state.current.has_progress_field = True
@@ -182,6 +196,7 @@ def feed(state: ProseState, para: Paragraph) -> None:
             return
         if state.index in plan_.headings:
             state.section = squash_all(para.text)
+            state.section_rule = "a short unnumbered heading line between the items"
             state.section_changed = True
             if state.current is not None:
                 state.slot = "closed"
@@ -205,6 +220,7 @@ def _feed_split(state: ProseState, para: Paragraph, split: Split) -> None:
     for piece in split.pieces:
         _feed_text(state, piece, para.ref)
     for draft in state.tasks[started:]:
+        draft.why["content"] = "an item running on inside one paragraph (" + draft.why.get("content", "") + ")"
         draft.inline_piece = True
         draft.sentence_items = split.sentence_items
         draft.shared_tail = split.tail or None
@@ -225,6 +241,7 @@ def _feed_text(state: ProseState, text: str, ref: Ref) -> None:
         heading = _heading(text, state)
         if heading:
             state.section, text = heading
+            state.section_rule = "the numbered heading above the item"
             state.section_changed = True
             if state.current is not None:
                 state.slot = "closed"

@@ -61,6 +61,10 @@ def _body_chars(text: str, end: int) -> int:
     return len(regex.sub(r"[\p{P}\s\d]", "", text[end:]))
 
 
+# an attachment's number: "1.2025年…" is item 1, not the decimal 1.2
+_ATTACHMENT_ITEM = regex.compile(r"^\s*(\d{1,2})\s*[.．、。]\s*")
+
+
 def _attachment_items(texts: list[str]) -> set[int]:
     """Numbered lines of an attachment list: 附件：1.X, then 2.Y, 3.Z (titles, no 。)."""
     words = _words()
@@ -70,12 +74,12 @@ def _attachment_items(texts: list[str]) -> set[int]:
         if not _starts_with_any(text, words["attachment_lead"]):
             continue
         rest = regex.sub(r"^\s*附件\s*\d*\s*[：:]?\s*", "", markers.simplified(text))
-        if not markers.marker(rest, "arabic"):
+        if not _ATTACHMENT_ITEM.match(rest):
             continue
         out.add(i)
         for j in range(i + 1, min(i + 30, len(texts))):
-            m = markers.marker(texts[j], "arabic")
-            body = squash_all(texts[j][m[1]:]).rstrip("。；;") if m else ""
+            m = _ATTACHMENT_ITEM.match(texts[j])
+            body = squash_all(texts[j][m.end():]).rstrip("。；;") if m else ""
             if not m or "。" in body or not body.endswith(endings):
                 break
             out.add(j)
