@@ -117,3 +117,10 @@ def test_inspect_explain_says_which_list_and_which_rule(tmp_path):
     assert "list 0 · 116" in out and "a short unnumbered heading line between the items" in out
     assert "in brackets after the sentence: 牵头单位" in out and "责任单位 beside a 牵头单位: co-organisers" in out
     assert "standing alone: the responsible bodies" in out
+
+
+def test_half_bracket_numbers_and_triangle_bullets_are_items():
+    tasks = _tasks("2024年民生实事\n1）新建学校3所。\n2）新增床位200张。\n")
+    assert [(t["seq"], t["content"]) for t in tasks] == [(1, "新建学校3所。"), (2, "新增床位200张。")]
+    tasks = _tasks("2024年民生实事\n▲新建学校3所。\n▲新增床位200张。\n▲改造小区12个。\n")
+    assert [(t["seq"], t["content"]) for t in tasks] == [(1, "新建学校3所。"), (2, "新增床位200张。"), (3, "改造小区12个。")]

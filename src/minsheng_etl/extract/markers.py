@@ -33,7 +33,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "cn": regex.compile(rf"^\s*(?:第)?([{CN}]{{1,3}})\s*[、.．]"),
         "cn_paren": regex.compile(rf"^\s*[（(]\s*([{CN}]{{1,3}})\s*[）)]\s*"),
         "arabic": regex.compile(r"^\s*(?:第\s*)?(\d{1,3})\s*(?:[.．、。](?!\d)|项\s*[：:、.．]?)\s*"),
-        "arabic_paren": regex.compile(r"^\s*[（(]\s*(\d{1,3})\s*[）)]\s*"),
+        "arabic_paren": regex.compile(r"^\s*[（(]?\s*(\d{1,3})\s*[）)]\s*"),  # (1) and 1)
         "circled": regex.compile(rf"^\s*([{CIRCLED}])\s*"),
         "cn_shi": regex.compile(rf"^\s*([{CN}]{{1,3}})是(?=\S)"),
         "cn_item": regex.compile(rf"^\s*第([{CN}]{{1,3}})项\s*[：:、.．]?\s*"),
