@@ -86,6 +86,14 @@ def _attachment_items(texts: list[str]) -> set[int]:
     return out
 
 
+def _is_name_only(text: str, end: int, limit: int) -> bool:
+    """A short name with no figure that ends like a place or a body (城关镇；): an entry
+    of a roll, not a task."""
+    body = text[end:].strip().rstrip("。；;，,、")
+    return (_body_chars(text, end) < limit and not regex.search(r"\d", body)
+            and body.endswith(profiles.load().body_suffixes))
+
+
 def _short_rolls(texts: list[str], skip: set[int]) -> set[int]:
     """Runs of numbered lines too short to be tasks (a ranking: 1、金寨县；2、…)."""
     limit = int(_words()["min_task_chars"])
@@ -99,7 +107,7 @@ def _short_rolls(texts: list[str], skip: set[int]) -> set[int]:
                 run.append(i)
                 prev = m[0]
                 continue
-            if len(run) >= 2 and all(_body_chars(texts[k], markers.marker(texts[k], style)[1]) < limit for k in run):
+            if len(run) >= 2 and all(_is_name_only(texts[k], markers.marker(texts[k], style)[1], limit) for k in run):
                 out.update(run)
             run, prev = ([i], m[0]) if m else ([], None)
     return out
