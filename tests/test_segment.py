@@ -124,3 +124,9 @@ def test_half_bracket_numbers_and_triangle_bullets_are_items():
     assert [(t["seq"], t["content"]) for t in tasks] == [(1, "新建学校3所。"), (2, "新增床位200张。")]
     tasks = _tasks("2024年民生实事\n▲新建学校3所。\n▲新增床位200张。\n▲改造小区12个。\n")
     assert [(t["seq"], t["content"]) for t in tasks] == [(1, "新建学校3所。"), (2, "新增床位200张。"), (3, "改造小区12个。")]
+
+
+def test_an_inline_label_ends_with_its_sentence():
+    tasks = _tasks("2024年重点工作\n1、推进城市更新，牵头单位：市住建局。其中改造小区12个。\n2、新增就业2万人，牵头单位：市人社局。\n")
+    assert [(t["content"], t["units"]) for t in tasks] == [
+        ("推进城市更新\n其中改造小区12个。", ["市住建局"]), ("新增就业2万人", ["市人社局"])]

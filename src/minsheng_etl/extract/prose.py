@@ -138,6 +138,9 @@ def _append(state: ProseState, name: str, text: str) -> None:
     setattr(draft, name, f"{have}\n{text}" if have else text)
 
 
+_NAME_FIELDS = ("units", "resp_units", "co_units", "lead_officials")
+
+
 def _add_text(state: ProseState, text: str) -> None:
     """Text of the open task: split on field labels, each part to its field. A
     责任单位 is held apart: beside a 牵头单位 it names co-organisers (draft.py)."""
@@ -149,7 +152,10 @@ def _add_text(state: ProseState, text: str) -> None:
             state.current.why.setdefault(name, f"in brackets after the sentence: {label}")
     pos = 0
     for m, label in _label_names(text):
-        _append(state, state.slot, text[pos:m.start()])
+        before = text[pos:m.start()]
+        if state.slot == "content" and before.strip():
+            before = before.rstrip().rstrip("，,；;、")  # the comma before an inline label is the sentence's
+        _append(state, state.slot, before)
         name = field_of(label)
         state.slot = name if name != "ignore" else "ignored"
         state.current.why.setdefault(name, f"label {label}")
@@ -159,6 +165,14 @@ def _add_text(state: ProseState, text: str) -> None:
             state.list_has_progress[state.list_no] = True
         pos = m.end()
     rest = text[pos:]
+    if pos and state.slot in _NAME_FIELDS and text[:pos].strip():
+        # an inline label in the sentence ("1、事项，牵头单位：X。其中…"): its value ends
+        # with the sentence; what follows goes on with the task's text
+        value, stop, after = rest.partition("。")
+        if stop and after.strip():
+            _append(state, state.slot, value)
+            state.slot = "content"
+            rest = after
     if state.slot != "ignored":
         if not (getattr(state.current, state.slot) or "").strip():
             first = marker(rest, "arabic") or marker(rest, "arabic_paren")
