@@ -85,6 +85,12 @@ class Profiles:
         return sorted(pairs, key=lambda p: -len(p[0]))
 
     @cached_property
+    def page_furniture(self) -> tuple[regex.Pattern, regex.Pattern]:
+        """(page number, bracket debris): lines that are page furniture (document.toml)."""
+        chrome = self.document["chrome"]
+        return regex.compile(chrome["page_number"]), regex.compile(chrome["page_debris"])
+
+    @cached_property
     def label_synonyms(self) -> list[tuple[str, str]]:
         pairs = [(s, f) for f, syns in self.labels.items() for s in syns]
         return sorted(pairs, key=lambda p: -len(p[0]))

@@ -46,7 +46,6 @@ class _Words:
     max_line: int
     attachment: regex.Pattern
     chrome: regex.Pattern
-    page_number: tuple[regex.Pattern, ...]
     meta_label: regex.Pattern
     meta_kind: dict[str, str]
     banner: regex.Pattern
@@ -57,6 +56,7 @@ class _Words:
     place_bodies: tuple[str, ...]
     government_bodies: tuple[str, ...]
     periods: tuple[regex.Pattern, ...]
+    title_periods: tuple[regex.Pattern, ...]
     as_of: regex.Pattern
     year_parts: dict[str, int]
     progress_words: regex.Pattern
@@ -77,7 +77,6 @@ def words() -> _Words:
         max_line=int(d["title"]["max_line"]),
         attachment=regex.compile(rf"^(?:{_alternation(d['title']['attachment'])})(?:\d{{0,2}}$|\d{{0,2}}[:：])"),
         chrome=regex.compile(rf"^(?:{_alternation(d['chrome']['starts'])})"),
-        page_number=tuple(regex.compile(p) for p in d["chrome"]["page_number"]),
         meta_label=regex.compile(rf"(?P<label>{_alternation(kinds)})\s*[:：]"),
         meta_kind=kinds,
         banner=regex.compile(rf"^(?P<issuer>\p{{Han}}{{4,40}}?)(?:{_alternation(meta['banner_endings'])})$"),
@@ -88,6 +87,7 @@ def words() -> _Words:
         place_bodies=tuple(d["region"]["place_bodies"]),
         government_bodies=tuple(d["region"]["government_bodies"]),
         periods=tuple(regex.compile(p) for p in d["period"]["patterns"]),
+        title_periods=tuple(regex.compile(p) for p in d["period"]["title_patterns"]),
         as_of=regex.compile(d["period"]["as_of"]),
         year_parts=dict(d["period"]["year_parts"]),
         progress_words=regex.compile(_alternation(d["list_kind"]["progress"])),
@@ -122,7 +122,7 @@ def is_chrome(simp: str) -> bool:
     """Navigation, page furniture, page numbers: never a title or a fact."""
     w = words()
     return (len(simp) <= 2 or bool(w.chrome.match(simp)) or simp.count(">") >= 2 or simp.count("＞") >= 2
-            or any(p.match(simp) for p in w.page_number))
+            or any(p.match(simp) for p in profiles.load().page_furniture))
 
 
 def _is_meta(simp: str) -> bool:
@@ -183,13 +183,21 @@ def _join_title(paras: list[Paragraph], start: int) -> str:
 
 def _title_start(paras: list[Paragraph]) -> int | None:
     """Index of the title line: the first line past chrome, banner and 文号, provided
-    it comes before the body (a page whose text opens with a sentence has no title line)."""
+    it comes before the body (a page whose text opens with a sentence has no title
+    line). Where a reader marked a later line of that head as a heading (centred,
+    bold, <h1>) and not the first, the first is a site name or a kicker: the heading starts."""
+    candidates = []
     for i, p in enumerate(paras):
         simp = _simp(p.text)
         if not simp or _skipped(simp):
             continue
-        return i if _title_like(simp) else None
-    return None
+        if not _title_like(simp):
+            break
+        candidates.append(i)
+    if not candidates:
+        return None
+    marked = [i for i in candidates if paras[i].heading]
+    return marked[0] if marked and not paras[candidates[0]].heading else candidates[0]
 
 
 def _first_heading(paras: list[Paragraph]) -> int | None:
@@ -306,7 +314,7 @@ def find_signature(paras: list[Paragraph]) -> Signature:
     for i, p in enumerate(paras):
         simp = _simp(p.text)
         m = _DATE_LINE.match(simp)
-        if not m or not m.group("date").startswith(tuple("12")) or "年" not in m.group("date"):
+        if not m or "年" not in m.group("date"):  # a signature date names its year
             continue
         date = parse_date(m.group("date"))
         body = _body_name(_cut(squash_all(p.text), m.span("body"))) if m.group("body") else None
@@ -410,10 +418,11 @@ def find_published(layout: Layout, front: list[Paragraph] | None = None, title: 
 
 # --- period -------------------------------------------------------------------
 
-def period_in(text: str | None) -> str | None:
-    """The first reporting period a text names, as printed."""
+def period_in(text: str | None, *, title: bool = False) -> str | None:
+    """The first reporting period a text names, as printed; a title (or a column
+    header) may also name it as the month after its year (2024年4月…进展情况)."""
     simp = _simp(text)
-    for pattern in words().periods:
+    for pattern in words().periods + (words().title_periods if title else ()):
         m = pattern.search(simp)
         if m:
             return _cut(squash_all(text), m.span())
@@ -438,7 +447,7 @@ def find_period(title: str | None, layout: Layout, headers: list[str], front: li
     else (in a progress report) its covering text, else the 截至X月底 most progress
     texts open with."""
     for text in [title or ""] + headers:
-        period = period_in(text)
+        period = period_in(text, title=True)
         if period:
             return period
     if front and words().progress_words.search(_simp(title)):
