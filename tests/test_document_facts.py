@@ -238,3 +238,11 @@ def test_document_words_have_one_home():
     assert "通知" in words["title"]["endings"] and "来源" in words["metadata"]["source"]
     assert words["period"]["year_parts"]["上半年"] == 6
     assert is_page_furniture("- 10 -") and is_page_furniture("第3页 共9页") and not is_page_furniture("10个")
+
+
+def test_signature_in_chinese_numerals_and_no_page_date_from_a_task_label():
+    f = facts_of("县卫生健康局2021年民生实事任务分解", "各乡镇卫生院：", "1.新建村卫生室10个。", "完成时间：2021年12月31日",
+                 "县卫生健康局", "二〇二一年五月七日")
+    assert (f.issuer, f.published, f.region) == ("县卫生健康局", dt.date(2021, 5, 7), None)
+    f = facts_of("县卫生健康局2021年民生实事任务分解", "各乡镇卫生院：", "1.新建村卫生室10个。", "完成时间：2021年12月31日")
+    assert f.published is None

@@ -22,9 +22,11 @@ from ..textnorm import squash_all
 _DOC_NUMBER = regex.compile(r"[\p{Han}]{1,8}[发办函字]\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
 _NUMBERED = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
                           r"\d{1,3}[.．、。](?!\d)|第[一二三四五六七八九十\d]{1,3}[项条章节部分]|[●■☑◆▲★—])")
-_DATE = r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"
+# a date as signatures print it, in Arabic or Chinese numerals (二〇二四年七月十日)
+_DATE = r"(?:[\d〇○零一二三四五六七八九]{4}年)?[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日"
 # a line that is only a date, or a body's name and a date (a signature on one line)
-_DATE_LINE = regex.compile(rf"^(?P<body>[\p{{Han}}（）()]{{2,40}}?)?(?P<date>{_DATE}|\d{{4}}-\d{{1,2}}-\d{{1,2}})$")
+_DATE_LINE = regex.compile(rf"^(?:(?P<date>{_DATE}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"
+                           rf"|(?P<body>[\p{{Han}}（）()]{{2,40}}?)(?P<date>{_DATE}))$")  # the date alone first
 # a news dateline opening the first paragraph: "12月20日,省政府办公厅通报…" (a time of day
 # after the date, 2月22日上午, dates an event instead)
 _DATELINE = regex.compile(rf"^(?P<date>{_DATE})[,，]")
@@ -266,10 +268,17 @@ def is_metadata_table(table: Table) -> bool:
 
 def read_metadata(front: list, limit: int = 12) -> dict[str, str]:
     """The first value of each metadata kind (date, source, issuer, doc_number) in the
-    page head: its info lines and 索引号 tables."""
+    page head (its info lines and 索引号 tables, before the body begins: a task's
+    完成时间: is no page date)."""
     found: dict[str, str] = {}
     for block in front[:limit]:
-        pairs = _table_pairs(block) if isinstance(block, Table) else _labelled(block.text)
+        if isinstance(block, Table):
+            pairs = _table_pairs(block)
+        else:
+            pairs = _labelled(block.text)
+            simp = _simp(block.text)
+            if not pairs and not is_chrome(simp) and (_is_sentence(simp) or _NUMBERED.match(simp)):
+                break
         for kind, value in pairs:
             found.setdefault(kind, value)
     return found
