@@ -246,3 +246,15 @@ def test_signature_in_chinese_numerals_and_no_page_date_from_a_task_label():
     assert (f.issuer, f.published, f.region) == ("县卫生健康局", dt.date(2021, 5, 7), None)
     f = facts_of("县卫生健康局2021年民生实事任务分解", "各乡镇卫生院：", "1.新建村卫生室10个。", "完成时间：2021年12月31日")
     assert f.published is None
+
+
+def test_a_provincial_outlet_yields_to_the_city_the_page_names():
+    f = facts_of("2024年民生实事", "来源:河南日报", "今年郑州市将办好十件实事。", "郑州市新建学校。")
+    assert f.region == "河南省郑州市"
+
+
+def test_whole_year_period_alone_does_not_make_a_plan_a_completion():
+    assert kind("2024年全年重点工作安排", period="全年") == ("plan", 2024)
+    assert kind("2024年全年重点工作", period="全年", progress=True) == ("completion", 2024)
+    assert facts_of("截至2024年6月底民生实事进展").period == "截至2024年6月底"
+    assert facts_of("2024年前三季度民生实事推进情况").period == "前三季度"

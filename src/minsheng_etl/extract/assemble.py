@@ -15,7 +15,7 @@ from ..fields.dates import deadline_text, parse_deadline
 from ..fields.quantities import targets_from
 from ..models import DocumentFacts, Notice, Provenance, Target, Task
 from ..textnorm import squash_all
-from .document import Facts, report_kind
+from .document import Facts, covers_whole_year, report_kind
 from .draft import TaskDraft
 
 _YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
@@ -71,7 +71,9 @@ def list_kind(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> str
     kind = report_kind(facts.title) or report_kind(facts.period)
     if kind:
         return kind
-    return "progress" if reported else "plan"
+    if reported:  # tasks with progress: a whole-year period makes it the year-end account
+        return "completion" if covers_whole_year(facts.period) else "progress"
+    return "plan"
 
 
 def _facts_model(facts: Facts) -> DocumentFacts:

@@ -480,7 +480,8 @@ def find_period(title: str | None, layout: Layout, headers: list[str], front: li
 
 def report_kind(text: str | None) -> str | None:
     """What a title or heading says its list is: a period's report ("progress"), a
-    year-end account ("completion"), or nothing."""
+    year-end account ("completion"), or nothing (a whole-year period alone says
+    nothing: 全年 also heads plans)."""
     simp = _simp(text)
     if not simp:
         return None
@@ -492,9 +493,11 @@ def report_kind(text: str | None) -> str | None:
         return "completion"
     if w.progress_words.search(simp):
         return "progress"
-    if period:
-        return "completion"
     return None
+
+
+def covers_whole_year(period: str | None) -> bool:
+    return bool(period) and _simp(period) in words().whole_year
 
 
 # --- region -----------------------------------------------------------------
@@ -638,12 +641,10 @@ def region_of_body(name: str | None) -> str | None:
 def find_region(title: str | None, layout: Layout, issuer: str | None = None, source: str | None = None) -> str | None:
     """The area the tasks belong to, in full: the area the issuer is named after, else
     the most specific area the title names, else a 来源 body's, else the most specific
-    area the document names (a county named only once beside a well-attested city is
-    not enough)."""
-    for body in (issuer,):
-        region = region_of_body(body)
-        if region:
-            return region
+    area the document names often enough."""
+    region = region_of_body(issuer)
+    if region:
+        return region
     gaz = _gazetteer()
     counts: Counter = Counter()
     title_hits = gaz.names_in(_simp(title))
@@ -657,14 +658,21 @@ def find_region(title: str | None, layout: Layout, issuer: str | None = None, so
         resolved = _resolve(gaz, best, counts)
         if resolved:
             return resolved
-    region = region_of_body(source)
-    if region or not counts:
-        return region
+    from_source = region_of_body(source)
+    counted = _most_named(gaz, counts) if counts else None
+    # a 来源 outlet names a wider area (河南日报) than the one the page is about
+    if from_source and counted and counted.startswith(from_source):
+        return counted
+    return from_source or counted
+
+
+def _most_named(gaz: _Gazetteer, counts: Counter) -> str | None:
+    """The most specific area the document names often enough: a county or city counts
+    when named as often as a third of the most named area (a report on 北京市 naming
+    one district once stays 北京市)."""
     ranked = sorted(counts, key=lambda n: (-abs(gaz.level[n]), -counts[n]))
     top_total = max(counts.values())
     for name in ranked:
-        # a county or city counts when the document names it as often as a third of its
-        # most named area (a report on 北京市 naming one district once stays 北京市)
         if abs(gaz.level[name]) > 1 and counts[name] * 3 < top_total:
             continue
         resolved = _resolve(gaz, name, counts)
