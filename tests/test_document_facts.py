@@ -258,3 +258,9 @@ def test_whole_year_period_alone_does_not_make_a_plan_a_completion():
     assert kind("2024年全年重点工作", period="全年", progress=True) == ("completion", 2024)
     assert facts_of("截至2024年6月底民生实事进展").period == "截至2024年6月底"
     assert facts_of("2024年前三季度民生实事推进情况").period == "前三季度"
+
+
+def test_a_task_table_with_source_and_time_columns_is_no_metadata_table():
+    tasks = table(["序号", "来源", "任务内容", "时间"], ["1", "区民生实事第1项", "新建养老驿站3家。", "2025年12月31日"])
+    f = read_facts(Layout([Paragraph("2025年区民生实事任务进展情况汇总表"), tasks]), [])
+    assert (f.title, f.issuer, f.published) == ("2025年区民生实事任务进展情况汇总表", None, None)

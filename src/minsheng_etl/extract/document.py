@@ -261,9 +261,14 @@ def _table_pairs(table: Table) -> list[tuple[str, str]]:
 
 
 def is_metadata_table(table: Table) -> bool:
-    """A 索引号/发文机关/文号 grid above a notice, not a task table."""
-    labels = sum(1 for row in table.rows for c in row if _simp(c.text).rstrip(":：") in words().meta_kind)
-    return labels >= 2
+    """A small 索引号/发文机关/文号 grid above a notice; a task table's header (序号,
+    任务内容… beside a 来源 or 时间 column) is not one."""
+    if len(table.rows) > 6:
+        return False
+    cells = [c.text for row in table.rows for c in row]
+    if any(profiles.field_for_header(t) in ("seq", "content") for t in cells if len(t) <= 12):
+        return False
+    return sum(1 for t in cells if _simp(t).rstrip(":：") in words().meta_kind) >= 2
 
 
 def read_metadata(front: list, limit: int = 12) -> dict[str, str]:
