@@ -13,7 +13,7 @@ from minsheng_etl.extract.draft import TaskDraft
 from minsheng_etl.fields.periods import period_end
 from minsheng_etl.layout import Cell, Layout, Paragraph, Table
 from minsheng_etl.readers import read
-from minsheng_etl.repair import is_page_furniture
+from minsheng_etl.repair import is_page_furniture, repair
 
 
 def facts_of(*lines, headings=(), blocks_after=()):
@@ -264,3 +264,16 @@ def test_a_task_table_with_source_and_time_columns_is_no_metadata_table():
     tasks = table(["序号", "来源", "任务内容", "时间"], ["1", "区民生实事第1项", "新建养老驿站3家。", "2025年12月31日"])
     f = read_facts(Layout([Paragraph("2025年区民生实事任务进展情况汇总表"), tasks]), [])
     assert (f.title, f.issuer, f.published) == ("2025年区民生实事任务进展情况汇总表", None, None)
+
+
+def test_html_page_with_metadata_table_and_centred_two_line_title():
+    page = ("<html><body><table><tr><td>索引号：</td><td>11410400/2023-001</td><td>发文机关：</td>"
+            "<td>平顶山市人民政府办公室</td></tr><tr><td>文号：</td><td>平政办〔2013〕11号</td><td>发文日期：</td>"
+            "<td>2013年03月14日</td></tr></table>"
+            "<p style='text-align:center'><strong>平顶山市人民政府办公室关于印发</strong></p>"
+            "<p style='text-align:center'><strong>2013年市政府重点工作任务分解的通知</strong></p>"
+            "<p>各县（市、区）人民政府：</p><p>现将任务分解如下。</p></body></html>").encode()
+    f = read_facts(repair(read(page, "html")), [])
+    assert f.title == "平顶山市人民政府办公室关于印发2013年市政府重点工作任务分解的通知"
+    assert (f.issuer, f.doc_number, f.published, f.region) == (
+        "平顶山市人民政府办公室", "平政办〔2013〕11号", dt.date(2013, 3, 14), "河南省平顶山市")
