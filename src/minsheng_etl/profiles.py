@@ -75,6 +75,7 @@ class Profiles:
     stated_share: tuple[regex.Pattern, ...]
     same_measure: dict[str, str]  # unit -> the first unit of its group
     regions: dict[str, str]  # code -> name
+    document: dict  # document-fact vocabularies (document.toml), read by extract/document.py
 
     @cached_property
     def column_synonyms(self) -> list[tuple[str, str]]:
@@ -82,6 +83,12 @@ class Profiles:
         pairs = [(s, f) for f, syns in self.columns.items() for s in syns]
         pairs += [(s, "ignore") for s in self.column_ignore]
         return sorted(pairs, key=lambda p: -len(p[0]))
+
+    @cached_property
+    def page_furniture(self) -> tuple[regex.Pattern, regex.Pattern]:
+        """(page number, bracket debris): lines that are page furniture (document.toml)."""
+        chrome = self.document["chrome"]
+        return regex.compile(chrome["page_number"]), regex.compile(chrome["page_debris"])
 
     @cached_property
     def label_synonyms(self) -> list[tuple[str, str]]:
@@ -139,6 +146,7 @@ def load() -> Profiles:
         stated_share=tuple(regex.compile(p) for p in status.get("stated_share", [])),
         same_measure={u: group[0] for group in status.get("same_measure", []) for u in group},
         regions=_load_regions(parsers_dir() / "regions.tsv"),
+        document=_load_toml("document.toml"),
     )
 
 

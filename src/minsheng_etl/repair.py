@@ -62,15 +62,9 @@ def repair_text(text: str) -> str:
 
 # --- paragraph rules --------------------------------------------------------
 
-_PAGE_FURNITURE = regex.compile(
-    r"^[\s\-—–－_()（）]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\s\-—–－_()（）]*$"
-    r"|^[\s\-—–－_()（）]+$"
-)
-
-
 def is_page_furniture(text: str) -> bool:
     """Page numbers (`- 10 -`, `第3页 共9页`) and the bracket debris around them."""
-    return bool(_PAGE_FURNITURE.match(text))
+    return any(p.match(text) for p in profiles.load().page_furniture)
 
 
 _MARKER_START = regex.compile(

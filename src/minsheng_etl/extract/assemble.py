@@ -16,12 +16,10 @@ from ..fields.quantities import targets_from
 from ..models import DocumentFacts, Notice, Provenance, Target, Task
 from ..script import to_simplified
 from ..textnorm import squash_all
-from .document import Facts
+from .document import Facts, covers_whole_year, report_kind
 from .draft import TaskDraft
 
 _YEAR = regex.compile(r"(20\d{2}|19\d{2})\s*年")
-_COMPLETION = regex.compile(r"完成情况|完成结果|落实结果|年终|全年|年度总结|总结")
-_INTERIM = regex.compile(r"季度|半年|进展|进度|截至|\d{1,2}\s*月")
 
 
 @dataclass
@@ -72,18 +70,23 @@ def reports_progress(facts: Facts) -> bool:
 
 
 def list_kind(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> str:
-    """plan (no progress), progress (interim report) or completion (year-end results)."""
-    if not any(d.has_progress_field or (d.progress and d.progress.strip()) for d in drafts):
-        return "plan"
-    for text in (heading, facts.title, facts.period):
-        text = squash_all(text)
-        if not text:
-            continue
-        if _INTERIM.search(text):
-            return "progress"
-        if _COMPLETION.search(text):
-            return "completion"
-    return "progress"
+    """plan (tasks to do), progress (a period's report) or completion (a year-end
+    account), as the list's heading, else the title and period, say it; a heading
+    naming a year is the list's own title (…2023年…完成情况 / …2024年…项目), so the
+    document title does not speak for it. Failing words, tasks with progress make a
+    progress report."""
+    reported = any(d.has_progress_field or (d.progress and d.progress.strip()) for d in drafts)
+    kind = report_kind(heading)
+    if kind:
+        return kind
+    if _year_of(heading):
+        return "progress" if reported else "plan"
+    kind = report_kind(facts.title) or report_kind(facts.period)
+    if kind:
+        return kind
+    if reported:  # tasks with progress: a whole-year period makes it the year-end account
+        return "completion" if covers_whole_year(facts.period) else "progress"
+    return "plan"
 
 
 def _facts_model(facts: Facts) -> DocumentFacts:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -106,6 +107,17 @@ class _Numbering:
         return "" if spec[0] == "bullet" else text
 
 
+def _looks_heading(para: DocxParagraph, style: str) -> bool:
+    """A title hint: a heading or title style, a centred paragraph (红头 titles), or a
+    paragraph whose text is all bold (sub-headings and table captions)."""
+    if style.lower().startswith(("heading", "title")) or "标题" in style:
+        return True
+    if para.alignment == WD_ALIGN_PARAGRAPH.CENTER:
+        return True
+    runs = [r for r in para.runs if r.text.strip()]
+    return bool(runs) and all(r.bold for r in runs)
+
+
 def read_docx(data: bytes) -> Layout:
     document = docx.Document(io.BytesIO(data))
     numbering = _Numbering(document)
@@ -119,8 +131,7 @@ def read_docx(data: bytes) -> Layout:
             text = numbering.label(para) + para.text
             if text.strip():
                 style = numbering.style(para)[0]
-                blocks.append(Paragraph(text, Ref(para=para_no),
-                                        heading=style.lower().startswith(("heading", "title")) or "标题" in style))
+                blocks.append(Paragraph(text, Ref(para=para_no), heading=_looks_heading(para, style)))
         elif child.tag == qn("w:tbl"):
             table_no += 1
             blocks.append(_table(DocxTable(child, document), table_no, numbering))

@@ -106,6 +106,31 @@ def _inline_text(tag: Tag) -> list[str]:
     return parts
 
 
+_CENTRED = regex.compile(r"text-align\s*:\s*center", regex.IGNORECASE)
+_EMPHASIS = ("b", "strong")
+
+
+def _looks_heading(tag: Tag) -> bool:
+    """A title hint: <h1>-<h3>, a centred block, or a block whose text is all bold
+    (CMS pages print captions and sub-headings as <p><strong>…</strong></p>)."""
+    if tag.name in ("h1", "h2", "h3") or tag.name == "center":
+        return True
+    if (tag.get("align") or "").lower() == "center" or _CENTRED.search(tag.get("style") or ""):
+        return True
+    texts = [t for t in tag.find_all(string=True) if t.strip()]
+    return bool(texts) and all(_emphasised(t, tag) for t in texts)
+
+
+def _emphasised(text: NavigableString, block: Tag) -> bool:
+    """Is the text inside a <b>/<strong> within the block?"""
+    for parent in text.parents:
+        if parent is block:
+            return False
+        if parent.name in _EMPHASIS:
+            return True
+    return False
+
+
 def _walk(node: Tag, blocks: list, state: dict) -> None:
     pending: list[str] = []
 
@@ -136,8 +161,7 @@ def _walk(node: Tag, blocks: list, state: dict) -> None:
             else:
                 for line in _inline_text(child):
                     state["para"] += 1
-                    blocks.append(Paragraph(line, Ref(para=state["para"]),
-                                            heading=child.name in ("h1", "h2", "h3")))
+                    blocks.append(Paragraph(line, Ref(para=state["para"]), heading=_looks_heading(child)))
         else:
             pending.append(" ".join(_inline_text(child)))
     flush_inline()

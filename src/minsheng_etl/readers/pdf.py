@@ -23,10 +23,10 @@ import pdfplumber
 import regex
 
 from .. import limits as file_limits
+from .. import profiles
 from ..errors import ReadError
 from ..layout import Cell, Layout, Paragraph, Ref, Table
 
-_PAGE_NUMBER = regex.compile(r"^[\s\-—–－_()（）]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[\s\-—–－_()（）]*$")
 _BROKEN = regex.compile(r"\(cid:\d+\)|\ufffd")
 
 
@@ -224,7 +224,7 @@ def _drop_furniture(pages: list[PageContent]) -> None:
         kept = []
         for ln in p.lines:
             at_edge = ln.top < p.height * 0.1 or ln.bottom > p.height * 0.9
-            if at_edge and (_PAGE_NUMBER.match(ln.text) or regex.sub(r"\d+", "#", ln.text) in repeated):
+            if at_edge and (profiles.load().page_furniture[0].match(ln.text) or regex.sub(r"\d+", "#", ln.text) in repeated):
                 continue
             kept.append(ln)
         p.lines = kept
