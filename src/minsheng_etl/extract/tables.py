@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
 from ..fields.seq import parse_seq, split_leading_number
 from ..layout import Table
 from ..textnorm import squash_all
-from .columns import is_header, map_header
+from .columns import TEXT_FIELDS, infer_columns, is_header, map_header, resolve_columns
 from .draft import TaskDraft
 
 _JOINED_FIELDS = ("content", "units", "co_units", "lead_officials", "deadline", "progress", "remark", "status")
@@ -44,26 +46,60 @@ def _is_section_row(texts: list[str], mapping: dict[int, str]) -> str | None:
     return text.strip()
 
 
+def _values(texts: list[str], mapping: dict[int, str], name: str) -> list[str]:
+    """The field's cells in column order; a cell merged across columns (the same
+    text in neighbouring columns) counts once."""
+    values: list[str] = []
+    for i in sorted(i for i, f in mapping.items() if f == name):
+        text = texts[i].strip() if i < len(texts) and texts[i] else ""
+        if text and not (values and squash_all(values[-1]) == squash_all(text)):
+            values.append(text)
+    return values
+
+
 def _value(texts: list[str], mapping: dict[int, str], name: str) -> str | None:
-    cols = [i for i, f in mapping.items() if f == name]
-    values = [texts[i].strip() for i in cols if i < len(texts) and texts[i] and texts[i].strip()]
-    if not values:
-        return None
-    return "\n".join(values)
+    return "\n".join(_values(texts, mapping, name)) or None
 
 
+_POINT_END = tuple("。；;！!？?：:")
+_POINT_START = regex.compile(r"\s*(?:\d{1,3}\s*[.．、]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}[、是]|[①-⑳●■☑])")
+
+
+def _unwrap(cell: str) -> str:
+    """A text cell's lines, with the line breaks the cell's width made taken out
+    ("提升4个\n百分点" → "提升4个百分点"); a break after a sentence or before a
+    numbered point is the author's and stays."""
+    lines = [line.strip() for line in cell.split("\n") if line.strip()]
+    out: list[str] = []
+    for line in lines:
+        if out and not out[-1].endswith(_POINT_END) and not _POINT_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _content(texts: list[str], mapping: dict[int, str]) -> str | None:
+    """The task text: a name column and its description or target columns, joined
+    with "\n" (指标名称 | 年度目标 → "name\ntarget")."""
+    unwrapped = [_unwrap(t) for t in texts]
+    return _value(unwrapped, {i: "text" for i, f in mapping.items() if f in TEXT_FIELDS}, "text")
+
+
+def _section(texts: list[str], mapping: dict[int, str], content: str | None) -> str | None:
+    """The innermost category cell; one that is the task text itself (a sub-project
+    cell merged across into the name column) leaves the outer one."""
+    own = {squash_all(line) for line in (content or "").split("\n")}
+    cats = [v for v in _values(texts, mapping, "section") if squash_all(v) not in own]
+    return cats[-1] if cats else None
 
 
 def row_to_draft(texts: list[str], mapping: dict[int, str], ref, line_texts: list[str] | None = None) -> TaskDraft:
     """One data row to a draft. Name lists are read from the cells' visual lines."""
     names = line_texts or texts
     seq = parse_seq(_value(texts, mapping, "seq"))
-    name, description = _value(texts, mapping, "name"), _value(texts, mapping, "description")
-    content = _value(texts, mapping, "content")
-    if name and description:
-        content = f"{name}\n{description}"
-    elif not content:
-        content = name or description
+    content = _content(texts, mapping)
+    section = _section(texts, mapping, content)
     if content:
         lead, rest = split_leading_number(content)
         if lead is not None and (seq is None or seq == lead):
@@ -76,7 +112,7 @@ def row_to_draft(texts: list[str], mapping: dict[int, str], ref, line_texts: lis
         seq=seq,
         content=content or "",
         source_ref=squash_all(source_ref) or None if source_ref else None,
-        section=_value(texts, mapping, "section"),
+        section=section,
         units=_value(names, mapping, "units"),
         co_units=_value(names, mapping, "co_units"),
         lead_officials=_value(names, mapping, "lead_officials"),
@@ -104,7 +140,8 @@ def merge_into(previous: TaskDraft, extra: TaskDraft) -> None:
 
 
 def header_of(table: Table) -> tuple[int, dict[int, str]] | None:
-    """Index and mapping of the table's header row, looking at its first rows."""
+    """Index and mapping (from the header words) of the table's header row, looking
+    at its first rows."""
     for i, row in enumerate(table.rows[:6]):
         texts = _cells(row)
         if is_header(texts):
@@ -112,20 +149,43 @@ def header_of(table: Table) -> tuple[int, dict[int, str]] | None:
     return None
 
 
+def _body(rows) -> list[list[str]]:
+    """The data rows' texts, blank rows left out."""
+    return [t for t in (_cells(r) for r in rows) if any(x.strip() for x in t)]
+
+
+def _columns(table: Table, state: TableState) -> tuple[dict[int, str], list, bool] | None:
+    """The table's column mapping and its data rows: from its header row settled by
+    the cells, from the table it continues, or read from the cells of a table with
+    no header row (and whether the table has a header row). Updates the state when
+    the table brings its own columns."""
+    found = header_of(table)
+    if found:
+        start, header_map = found
+        rows = table.rows[start + 1:]
+        state.header = _cells(table.rows[start])
+        state.mapping = resolve_columns(header_map, _body(rows))
+        state.width = len(table.rows[start])
+        return state.mapping, rows, True
+    if state.mapping and table.rows and len(table.rows[0]) == state.width:
+        return state.mapping, table.rows, False  # continued from the previous table
+    inferred = infer_columns(_body(table.rows))
+    if inferred:
+        state.header, state.width = [], len(table.rows[0])
+        state.mapping = inferred
+        return inferred, table.rows, False
+    return None
+
+
 def table_rows(table: Table, state: TableState):
     """Yield (kind, payload) for each row: ('task', TaskDraft), ('section', text),
     ('header', header texts). Updates the state's mapping for tables continued on."""
-    found = header_of(table)
-    if found:
-        start, mapping = found
-        state.mapping, state.header = mapping, _cells(table.rows[start])
-        state.width = len(table.rows[start])
-        yield "header", state.header
-        rows = table.rows[start + 1:]
-    elif state.mapping and table.rows and len(table.rows[0]) == state.width:
-        mapping, rows = state.mapping, table.rows  # continued from the previous table
-    else:
+    found = _columns(table, state)
+    if not found:
         return
+    mapping, rows, has_header = found
+    if has_header:
+        yield "header", state.header
     header_key = [squash_all(h) for h in state.header]
     for row in rows:
         texts = _cells(row)
