@@ -24,6 +24,7 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
     table_list = -1
     last_seq: int | None = None
     last_table_task: TaskDraft | None = None
+    prose_before_table = 0  # prose tasks read before the first table task
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             prose.feed(state, block)
@@ -51,16 +52,21 @@ def extract_drafts(layout: Layout) -> tuple[list[TaskDraft], list[str]]:
                 table_list += 1
             state.section_changed = False
             draft.list_no = table_list
+            if not table_tasks:
+                prose_before_table = len(state.tasks)
             last_seq = draft.seq
             last_table_task = draft
             table_tasks.append(draft)
-    prose_tasks = state.tasks
     if not table_tasks:
-        return prose_tasks, progress_headers
+        return state.tasks, progress_headers
+    # a numbered list before a task table belongs to the covering notice (a ①–⑥
+    # summary, its requirements or attachments): the table is the task list
+    prose_tasks = state.tasks[prose_before_table:]
     if len(prose_tasks) < 3:  # numbered notes around a table are not a task list
         return table_tasks, progress_headers
+    first_list = prose_tasks[0].list_no
     for draft in prose_tasks:  # both: prose lists are numbered after the table lists
-        draft.list_no += table_list + 1
+        draft.list_no += table_list + 1 - first_list
     return table_tasks + prose_tasks, progress_headers
 
 

@@ -96,9 +96,10 @@ def _column(rows: list[list[str]], i: int) -> list[str]:
 
 
 def is_status_cell(text: str) -> bool:
-    """A short cell naming where a task stands (超额完成, 按时序推进, 已完成二季度任务)."""
-    text = to_simplified(squash_all(text))
-    if not text or len(text) > _STATUS_CELL_MAX:
+    """A short cell naming where a task stands (超额完成, 按时序推进, 已完成二季度任务):
+    one phrase, not a report that opens with one ("已完成。\n主体结构已封顶。")."""
+    text = to_simplified(squash_all(text)).rstrip("。.")
+    if not text or len(text) > _STATUS_CELL_MAX or regex.search(r"[。，,；;：:！!？?]", text):
         return False
     words = profiles.load().status_words
     return any(w in text for group in words.values() for w in group)
