@@ -172,3 +172,22 @@ def test_status_cells_are_short_status_words():
     assert not is_status_cell("32095") and not is_status_cell("80%")
     assert not is_status_cell("截至目前,该项目内外墙工程、屋面工程均已完成,6月底工程预验收。")
     assert not is_status_cell("已完成。\n主体结构已封顶。")
+
+
+def test_two_header_rows_under_merged_header_cells():
+    body = ('<table><tr><th rowspan="2">序号</th><th colspan="2">项目内容</th><th colspan="2">推进情况</th>'
+            '<th rowspan="2">责任单位</th></tr>'
+            "<tr><th>名称</th><th>目标</th><th>1-10月</th><th>1-11月</th></tr>"
+            + row("1", "城镇老旧小区改造", "改造小区12个", "已开工10个。", "已完工12个。", "区住建局")
+            + row("2", "公共停车设施", "新增车位800个", "已建成500个。", "已建成800个。", "区交通局")
+            + "</table>")
+    notice = notice_of(html_page(body, title="2024年民生实事1-11月推进情况"))
+    assert [t.seq for t in notice.tasks] == [1, 2]
+    first = notice.tasks[0]
+    assert first.content == "城镇老旧小区改造\n改造小区12个" and targets(first) == [(12, "个")]
+    assert first.progress == "已完工12个。" and first.units == ["区住建局"]
+
+
+def test_status_column_of_yes_no_stays_status():
+    mapping = resolve_columns(map_header(["序号", "任务内容", "是否完成"]), [["1", "新建学校", "是"], ["2", "新增床位", "否"]])
+    assert mapping[2] == "status"

@@ -97,12 +97,20 @@ def _column(rows: list[list[str]], i: int) -> list[str]:
 
 def is_status_cell(text: str) -> bool:
     """A short cell naming where a task stands (超额完成, 按时序推进, 已完成二季度任务):
-    one phrase, not a report that opens with one ("已完成。\n主体结构已封顶。")."""
+    one phrase with no count, not a report that opens with one ("已完成。\n主体结构已封顶。",
+    "已完工12个")."""
     text = to_simplified(squash_all(text)).rstrip("。.")
-    if not text or len(text) > _STATUS_CELL_MAX or regex.search(r"[。，,；;：:！!？?]", text):
+    if not text or len(text) > _STATUS_CELL_MAX or regex.search(r"[。，,；;：:！!？?\d]", text):
         return False
     words = profiles.load().status_words
     return any(w in text for group in words.values() for w in group)
+
+
+def _is_report_cell(text: str) -> bool:
+    """A number, a percentage or a sentence: what a progress column holds (80%, 32095,
+    主体已封顶。), unlike a status column's words (是, 已完成)."""
+    text = squash_all(text)
+    return bool(regex.search(r"[\d。，,；;]", text)) or len(text) > _STATUS_CELL_MAX
 
 
 def _all_cells(values: list[str], test) -> bool:
@@ -133,7 +141,7 @@ def _status_from_cells(mapping: dict[int, str], rows: list[list[str]]) -> None:
     """A 进度 column of numbers or percentages reports progress; a 完成情况 or 备注
     column of status words (超额完成, 已完成) is the status."""
     for i in [i for i, f in mapping.items() if f == "status"]:
-        if not _all_cells(_column(rows, i), is_status_cell):
+        if _all_cells(_column(rows, i), _is_report_cell):
             mapping[i] = "progress"
     if "status" in mapping.values():
         return

@@ -23,7 +23,8 @@ _JOINED_FIELDS = ("content", "units", "co_units", "lead_officials", "deadline", 
 @dataclass
 class TableState:
     mapping: dict[int, str] | None = None
-    header: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # each column's header words
+    header_rows: list[list[str]] = field(default_factory=list)  # as printed, to skip when repeated
     width: int = 0
 
 
@@ -139,14 +140,40 @@ def merge_into(previous: TaskDraft, extra: TaskDraft) -> None:
         previous.source_ref = extra.source_ref
 
 
-def header_of(table: Table) -> tuple[int, dict[int, str]] | None:
-    """Index and mapping (from the header words) of the table's header row, looking
-    at its first rows."""
+_SUB_HEADER_MAX = 12  # a sub-header cell is a label (名称, 1-10月), not data
+
+
+def _is_sub_header(header: list[str], below: list[str]) -> bool:
+    """A second header row under merged header cells (项目内容 over 名称 | 目标): some
+    cells repeat the header above (merged down), the others are short labels, and
+    its number cell holds no number."""
+    same = [squash_all(a) == squash_all(b) for a, b in zip(header, below)]
+    labels = [squash_all(b) for b, s in zip(below, same) if not s and squash_all(b)]
+    seq_cols = [i for i, f in map_header(header).items() if f == "seq"]
+    return any(same) and bool(labels) and all(len(t) <= _SUB_HEADER_MAX and not t.isdecimal() for t in labels) \
+        and not any(parse_seq(below[i]) for i in seq_cols if i < len(below))
+
+
+def header_of(table: Table) -> tuple[int, list[list[str]]] | None:
+    """Where the table's data rows start and its header rows (one, or two when merged
+    header cells have sub-headers), looking at the table's first rows."""
     for i, row in enumerate(table.rows[:6]):
         texts = _cells(row)
         if is_header(texts):
-            return i, map_header(texts)
+            if i + 1 < len(table.rows) and _is_sub_header(texts, _cells(table.rows[i + 1])):
+                return i + 2, [texts, _cells(table.rows[i + 1])]
+            return i + 1, [texts]
     return None
+
+
+def _stacked(header_rows: list[list[str]]) -> list[str]:
+    """Each column's header words: a sub-header after the merged cell above it
+    (进展情况 + 1-11月 → 进展情况1-11月)."""
+    top = header_rows[0]
+    if len(header_rows) == 1:
+        return top
+    sub = header_rows[1]
+    return [a if squash_all(b) in ("", squash_all(a)) else f"{a}{b}" for a, b in zip(top, sub)]
 
 
 def _body(rows) -> list[list[str]]:
@@ -161,17 +188,17 @@ def _columns(table: Table, state: TableState) -> tuple[dict[int, str], list, boo
     the table brings its own columns."""
     found = header_of(table)
     if found:
-        start, header_map = found
-        rows = table.rows[start + 1:]
-        state.header = _cells(table.rows[start])
-        state.mapping = resolve_columns(header_map, _body(rows))
-        state.width = len(table.rows[start])
+        start, header_rows = found
+        rows = table.rows[start:]
+        state.header, state.header_rows = _stacked(header_rows), header_rows
+        state.mapping = resolve_columns(map_header(state.header), _body(rows))
+        state.width = len(header_rows[0])
         return state.mapping, rows, True
     if state.mapping and table.rows and len(table.rows[0]) == state.width:
         return state.mapping, table.rows, False  # continued from the previous table
     inferred = infer_columns(_body(table.rows))
     if inferred:
-        state.header, state.width = [], len(table.rows[0])
+        state.header, state.header_rows, state.width = [], [], len(table.rows[0])
         state.mapping = inferred
         return inferred, table.rows, False
     return None
@@ -186,12 +213,12 @@ def table_rows(table: Table, state: TableState):
     mapping, rows, has_header = found
     if has_header:
         yield "header", state.header
-    header_key = [squash_all(h) for h in state.header]
+    header_keys = [[squash_all(h) for h in r] for r in state.header_rows]
     for row in rows:
         texts = _cells(row)
         if not any(t.strip() for t in texts):
             continue
-        if [squash_all(t) for t in texts] == header_key:
+        if [squash_all(t) for t in texts] in header_keys:
             continue  # the header repeated on a new page
         section = _is_section_row(texts, mapping)
         if section:
