@@ -19,6 +19,10 @@ from ..textnorm import nfkc_digits, squash_layout_spaces
 from .numerals import CN_DIGITS, cn_to_int
 
 MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 12,000 or 1200 or 4.5
+_CMP_WORDS = "≥|≤|>|<|＞|＜|不少于|不低于|不超过|不高于|力争|达到|超过"
+# a Chinese numeral that is only powers of ten (百万家庭, 千亿级) means "many", not a count
+_POWERS_ONLY = regex.compile(r"[百千万亿]+")
 _RANGE = "至到~～—－-"  # "-" last: inside a character class it must not make a range
 _AT_LEAST = ("不少于", "不低于", "至少", "不小于", "超过", "达到", "达", "保持在", "稳定在", "力争")
 _AT_LEAST_AFTER = ("以上", "余", "多")
@@ -60,15 +64,17 @@ class Quantity:
 def _patterns():
     prof = profiles.load()
     units = "|".join(regex.escape(u) for u in prof.quantity_units)
-    number = rf"(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+    number = rf"(?P<num>{_ARABIC}|[{CN_DIGITS}]+)"
+    # 余/多 sit before the multiplier (10余万人) or after it (11万余户)
     grammar = regex.compile(
-        rf"{number}\s*(?P<mult>[万亿](?!元))?\s*(?P<approx>[余多])?\s*(?P<unit>{units})"
+        rf"{number}\s*(?P<pre>[余多])?\s*(?P<mult>[万亿](?!元))?\s*(?P<approx>[余多])?\s*(?P<unit>{units})"
     )
-    range_first = regex.compile(rf"(?P<first>\d+(?:\.\d+)?|[{CN_DIGITS}]+)\s*[{regex.escape(_RANGE)}]\s*$")
+    range_first = regex.compile(rf"(?P<first>{_ARABIC}|[{CN_DIGITS}]+)\s*[{regex.escape(_RANGE)}]\s*$")
     # a table's target cell: a bare number on its own line, its unit in brackets at
-    # the end of the name line above (城镇新增就业(人) | 26000)
+    # the end of the name line above (城镇新增就业(人) | 26000, ≥95)
     bracket_unit = regex.compile(
-        rf"[(（](?P<mult>[万亿](?!元))?(?P<unit>{units})[)）][ \t]*\n[ \t]*(?P<num>\d+(?:\.\d+)?)[ \t]*(?:\n|$)"
+        rf"[(（](?P<mult>[万亿](?!元))?(?P<unit>{units})[)）][ \t]*\n[ \t]*(?:{_CMP_WORDS})?[ \t]*"
+        rf"(?P<num>{_ARABIC})[ \t]*(?:以上|以下|以内|左右)?[ \t]*(?:\n|$)"
     )
     return grammar, range_first, bracket_unit
 
@@ -77,7 +83,12 @@ def _mask_fixed_phrases(text: str) -> str:
     for phrase in profiles.load().fixed_phrases:
         if phrase in text:
             text = text.replace(phrase, "□" * len(phrase))
+    text = _ONE_X_ONE_Y.sub(lambda m: "□" * len(m.group()), text)
     return _mask_quoted_numerals(text)
+
+
+# 一户一档, 一人一策, 一老一小: a pattern phrase ("one per …"), not a count of one
+_ONE_X_ONE_Y = regex.compile(r"一\p{Han}一\p{Han}")
 
 
 _QUOTED = regex.compile(r"“[^“”]{1,20}”")
@@ -91,7 +102,7 @@ def _mask_quoted_numerals(text: str) -> str:
 
 def _number_value(num: str) -> Decimal | None:
     if num[0].isdecimal():
-        return Decimal(num)
+        return Decimal(num.replace(",", ""))
     value = cn_to_int(num)
     return Decimal(value) if value is not None else None
 
@@ -219,7 +230,7 @@ def _bracket_unit_quantities(clean: str, simplified: str) -> list[Quantity]:
     _, _, bracket_unit = _patterns()
     found = []
     for m in bracket_unit.finditer(simplified):
-        value = Decimal(m.group("num"))
+        value = Decimal(m.group("num").replace(",", ""))
         if m.group("mult"):
             value *= MULTIPLIERS[m.group("mult")]
         unit = clean[m.start("unit"):m.end("unit")]
@@ -254,7 +265,7 @@ def find_quantities(text: str | None) -> list[Quantity]:
             # a Chinese numeral counts only before a classifier, never in a word
             if unit in prof.currency_units or unit in MULTIPLIERS or unit in ("%", "‰") or prev in _CN_WORD_BEFORE:
                 continue
-            if num in ("万", "亿", "千", "百") or (len(num) == 1 and num in "万亿千百"):
+            if _POWERS_ONLY.fullmatch(num):
                 continue
         unit_start, unit_end = m.start("unit"), m.end()
         # a classifier 个 before another measure word is dropped (5个批次 → 批次)
@@ -273,7 +284,7 @@ def find_quantities(text: str | None) -> list[Quantity]:
         if m.group("mult"):
             value *= MULTIPLIERS[m.group("mult")]
         unit_out = clean[unit_start:unit_end]
-        comparator = ">=" if m.group("approx") else _comparator(masked, start, unit_end)
+        comparator = ">=" if m.group("approx") or m.group("pre") else _comparator(masked, start, unit_end)
         # a range gives both ends: 2至3个 → 2 个 and 3 个
         if ranged:
             first, rstart = ranged
