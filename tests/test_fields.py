@@ -21,6 +21,9 @@ def test_parse_seq(text, seq):
 def test_leading_number_in_a_name_cell_is_the_seq():
     assert split_leading_number("14.改扩建学校") == (14, "改扩建学校")
     assert split_leading_number("4.5万平方米") == (None, "4.5万平方米")
+    assert split_leading_number("3、四大重点培育产业") == (3, "四大重点培育产业")
+    assert split_leading_number("（2）新建学校") == (2, "新建学校")
+    assert split_leading_number("5）改造小区") == (5, "改造小区")
 
 
 @pytest.mark.parametrize("text,names", [

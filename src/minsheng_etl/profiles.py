@@ -58,6 +58,7 @@ class Profiles:
     columns: dict[str, list[str]]
     column_ignore: list[str]
     co_when_beside_units: list[str]
+    remark_source_words: tuple[str, ...]
     labels: dict[str, list[str]]
     body_suffixes: tuple[str, ...]
     body_complete: frozenset[str]
@@ -120,6 +121,7 @@ def load() -> Profiles:
         columns=fields,
         column_ignore=ignore,
         co_when_beside_units=columns.get("co_when_beside_units", {}).get("headers", []),
+        remark_source_words=tuple(columns.get("remark_source", {}).get("words", [])),
         labels=label_fields,
         body_suffixes=_longest_first(bodies["suffixes"]),
         body_complete=frozenset(bodies.get("complete_names", [])),

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 import regex
 
+from .. import profiles
 from ..fields.seq import parse_seq, split_leading_number
 from ..layout import Table
+from ..script import to_simplified
 from ..textnorm import squash_all
 from .columns import TEXT_FIELDS, infer_columns, is_header, map_header, resolve_columns
 from .draft import TaskDraft
@@ -107,7 +109,7 @@ def row_to_draft(texts: list[str], mapping: dict[int, str], ref, line_texts: lis
             seq, content = lead, rest
     remark = _value(texts, mapping, "remark")
     source_ref = _value(texts, mapping, "source_ref")
-    if not source_ref and remark and any(w in remark for w in ("实事", "重点", "任务", "第", "项")):
+    if not source_ref and remark and any(w in to_simplified(remark) for w in profiles.load().remark_source_words):
         source_ref = remark  # a 备注 naming the list a task comes from
     return TaskDraft(
         seq=seq,
