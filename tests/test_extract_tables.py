@@ -191,3 +191,15 @@ def test_two_header_rows_under_merged_header_cells():
 def test_status_column_of_yes_no_stays_status():
     mapping = resolve_columns(map_header(["序号", "任务内容", "是否完成"]), [["1", "新建学校", "是"], ["2", "新增床位", "否"]])
     assert mapping[2] == "status"
+
+
+def test_header_row_of_unknown_words_is_skipped_and_roles_read_from_cells():
+    body = "<table>" + "".join([
+        row("No.", "民生工程", "牵头", "本月动态", "评价"),
+        row("1", "完成30所智慧校园安保一体化管理系统建设。", "县教育局", "招投标文件已发布,8月10日开标。", "按时序推进"),
+        row("2", "完成10家示范型居家养老服务照料中心建设。", "县民政局", "已完成设计方案,5家施工中。", "按时序推进"),
+    ]) + "</table>"
+    notice = notice_of(html_page(body))
+    assert [t.seq for t in notice.tasks] == [1, 2]
+    assert notice.tasks[1].units == ["县民政局"] and notice.tasks[1].status == "按时序推进"
+    assert notice.tasks[1].progress == "已完成设计方案,5家施工中。"

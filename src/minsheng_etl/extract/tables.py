@@ -198,11 +198,25 @@ def _columns(table: Table, state: TableState) -> tuple[dict[int, str], list, boo
         return state.mapping, rows, True
     if state.mapping and table.rows and len(table.rows[0]) == state.width:
         return state.mapping, table.rows, False  # continued from the previous table
-    inferred = infer_columns(_body(table.rows))
-    if inferred:
-        state.header, state.header_rows, state.width = [], [], len(table.rows[0])
-        state.mapping = inferred
-        return inferred, table.rows, False
+    return _inferred(table, state)
+
+
+def _inferred(table: Table, state: TableState) -> tuple[dict[int, str], list, bool] | None:
+    """Columns read from the cells of a table with no header row, or with a first row
+    of short labels none of which is a known header word (the labels are skipped)."""
+    rows = [r for r in table.rows if any(c.text.strip() for c in r)]
+    if not rows:
+        return None
+    first = _cells(rows[0])
+    candidates = [([], rows)]
+    if all(len(squash_all(t)) <= _SUB_HEADER_MAX for t in first):
+        candidates.append(([first], rows[1:]))
+    for header_rows, body in candidates:
+        inferred = infer_columns(_body(body))
+        if inferred:
+            state.header = first if header_rows else []
+            state.header_rows, state.width, state.mapping = header_rows, len(rows[0]), inferred
+            return inferred, body, bool(header_rows)
     return None
 
 
