@@ -203,3 +203,17 @@ def test_header_row_of_unknown_words_is_skipped_and_roles_read_from_cells():
     assert [t.seq for t in notice.tasks] == [1, 2]
     assert notice.tasks[1].units == ["县民政局"] and notice.tasks[1].status == "按时序推进"
     assert notice.tasks[1].progress == "已完成设计方案,5家施工中。"
+
+
+def test_category_rows_do_not_hide_a_remark_status_column():
+    body = ("<table><tr><th>序号</th><th>任务内容</th><th>责任单位</th><th>进展情况</th><th>备注</th></tr>"
+            '<tr><td colspan="5">一、教育类</td></tr>'
+            + row("1", "新建幼儿园3所。", "区教委", "主体已封顶。", "已完成")
+            + '<tr><td colspan="5">二、养老类</td></tr>'
+            + row("2", "新增养老床位200张。", "区民政局", "已建成150张。", "序时推进")
+            + "</table>")
+    notice = notice_of(html_page(body, title="2024年民生实事三季度进展情况"))
+    first, second = notice.tasks
+    assert first.section == "一、教育类" and second.section == "二、养老类"
+    assert (first.status, second.status) == ("已完成", "序时推进")
+    assert second.progress == "已建成150张。"

@@ -120,8 +120,10 @@ def _all_cells(values: list[str], test) -> bool:
 
 def _spans_tasks(values: list[str], seqs: list[int | None]) -> bool:
     """A column whose cell is merged down over rows of different tasks: the same text
-    in consecutive rows that carry different numbers."""
-    return any(values[k] and values[k] == values[k - 1] and seqs[k] != seqs[k - 1] for k in range(1, len(values)))
+    in consecutive rows that carry different numbers (a row with no number goes on
+    the task above)."""
+    return any(values[k] and values[k] == values[k - 1] and None not in (seqs[k], seqs[k - 1])
+               and seqs[k] != seqs[k - 1] for k in range(1, len(values)))
 
 
 def _categories_to_sections(mapping: dict[int, str], rows: list[list[str]]) -> None:

@@ -178,9 +178,11 @@ def _stacked(header_rows: list[list[str]]) -> list[str]:
     return [a if squash_all(b) in ("", squash_all(a)) else f"{a}{b}" for a, b in zip(top, sub)]
 
 
-def _body(rows) -> list[list[str]]:
-    """The data rows' texts, blank rows left out."""
-    return [t for t in (_cells(r) for r in rows) if any(x.strip() for x in t)]
+def _body(rows, mapping: dict[int, str] | None = None) -> list[list[str]]:
+    """The task rows' texts, for reading the columns' roles: blank rows and
+    full-width category rows left out."""
+    texts = [t for t in (_cells(r) for r in rows) if any(x.strip() for x in t)]
+    return [t for t in texts if not _is_section_row(t, mapping or {})]
 
 
 def _columns(table: Table, state: TableState) -> tuple[dict[int, str], list, bool] | None:
@@ -193,7 +195,8 @@ def _columns(table: Table, state: TableState) -> tuple[dict[int, str], list, boo
         start, header_rows = found
         rows = table.rows[start:]
         state.header, state.header_rows = _stacked(header_rows), header_rows
-        state.mapping = resolve_columns(map_header(state.header), _body(rows))
+        header_map = map_header(state.header)
+        state.mapping = resolve_columns(header_map, _body(rows, header_map))
         state.width = len(header_rows[0])
         return state.mapping, rows, True
     if state.mapping and table.rows and len(table.rows[0]) == state.width:
