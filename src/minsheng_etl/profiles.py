@@ -16,6 +16,8 @@ from pathlib import Path
 
 import regex
 
+from .script import to_simplified
+
 
 def _resource_dir(name: str, env: str) -> Path:
     override = os.environ.get(env)
@@ -56,6 +58,7 @@ class Profiles:
     columns: dict[str, list[str]]
     column_ignore: list[str]
     co_when_beside_units: list[str]
+    remark_source_words: tuple[str, ...]
     labels: dict[str, list[str]]
     body_suffixes: tuple[str, ...]
     body_complete: frozenset[str]
@@ -125,6 +128,7 @@ def load() -> Profiles:
         columns=fields,
         column_ignore=ignore,
         co_when_beside_units=columns.get("co_when_beside_units", {}).get("headers", []),
+        remark_source_words=tuple(columns.get("remark_source", {}).get("words", [])),
         labels=label_fields,
         body_suffixes=_longest_first(bodies["suffixes"]),
         body_complete=frozenset(bodies.get("complete_names", [])),
@@ -165,13 +169,14 @@ def fingerprint() -> str:
 
 @lru_cache(maxsize=512)
 def field_for_header(header: str) -> str | None:
-    """The field a header names: the field of the longest synonym it contains."""
-    text = regex.sub(r"\s+", "", header).replace("（", "(").replace("）", ")")
-    text = regex.sub(r"\(.*?\)$", "", text) or text  # 主责单位（部门） → 主责单位
+    """The field a header names: the field of the longest synonym it contains.
+    Traditional headers (序號, 責任單位) are read in simplified characters."""
+    whole = to_simplified(regex.sub(r"\s+", "", header).replace("（", "(").replace("）", ")"))
+    text = regex.sub(r"\(.*?\)$", "", whole) or whole  # 主责单位（部门） → 主责单位
     if not text:
         return None
     for synonym, field in load().column_synonyms:
-        if text == synonym:
+        if whole == synonym or text == synonym:  # 完成目标(%) is a rate, 完成目标 a target
             return field
     for synonym, field in load().column_synonyms:
         if synonym in text:

@@ -35,6 +35,7 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
     table_list = -1
     last_seq: int | None = None
     last_table_task: TaskDraft | None = None
+    prose_before_table = 0  # prose tasks read before the first table task
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             prose.feed(state, block)
@@ -63,23 +64,31 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
                 table_list += 1
             state.section_changed = False
             draft.list_no = table_list
+            if not table_tasks:
+                prose_before_table = len(state.tasks)
             last_seq = draft.seq
             last_table_task = draft
             table_tasks.append(draft)
-    prose_tasks = state.tasks
     if notes is not None:
         if table_tasks:
-            notes.append(f"tables: {len(table_tasks)} rows read as tasks through their header row")
+            notes.append(f"tables: {len(table_tasks)} rows read as tasks, columns mapped by header or by their values")
         if state.plan is not None:
             notes.append(f"prose: {state.plan.reason}")
     if not table_tasks:
-        return prose_tasks, progress_headers
+        return state.tasks, progress_headers
+    # a numbered list before a task table belongs to the covering notice (a ①–⑥
+    # summary, its requirements or attachments): the table is the task list
+    prose_tasks = state.tasks[prose_before_table:]
+    if prose_before_table and notes is not None:
+        notes.append(f"prose: {prose_before_table} numbered items before the task table belong to the covering "
+                     "notice: set aside")
     if len(prose_tasks) < 3:  # numbered notes around a table are not a task list
         if prose_tasks and notes is not None:
             notes.append(f"prose: {len(prose_tasks)} numbered notes beside the table(s) set aside")
         return table_tasks, progress_headers
+    first_list = prose_tasks[0].list_no
     for draft in prose_tasks:  # both: prose lists are numbered after the table lists
-        draft.list_no += table_list + 1
+        draft.list_no += table_list + 1 - first_list
     return table_tasks + prose_tasks, progress_headers
 
 

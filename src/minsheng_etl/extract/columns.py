@@ -1,19 +1,35 @@
-"""Table headers → record fields, through the synonyms in parsers/columns.toml."""
+"""Table columns → record fields.
+
+A header row maps through the synonyms in parsers/columns.toml (map_header).
+The cells then settle what a header cannot: a text column merged down over
+several tasks is a category (the section), a column of status words is the
+status, a 进度 column of numbers is progress. A table with no header row has its
+columns' roles read from the cells alone (infer_columns).
+"""
 from __future__ import annotations
 
 import regex
 
 from .. import profiles
+from ..fields.bodies import ends_like_body, split_bodies
+from ..fields.seq import parse_seq
 from ..profiles import field_for_header
+from ..script import to_simplified
 from ..textnorm import squash_all
 
 _PERIOD = regex.compile(r"(\d{1,2})\s*(?:[-—至~]\s*(\d{1,2}))?\s*月|([一二三四1-4])季度|([上下])半年|全年|年度")
+
+# Fields whose columns all feed the task text (name + "\n" + description).
+TEXT_FIELDS = ("name", "content", "description")
+# Fields read from one column only: a second column of the kind is dropped.
+_SINGLE_FIELDS = ("seq", "source_ref", "status", "deadline")
+_STATUS_CELL_MAX = 16  # a status cell is a few words (已完成二季度任务), not a report
 
 
 def period_rank(header: str) -> int:
     """How late a progress column's period is (1-10月推进情况 < 1-11月推进情况);
     0 when the header names no period."""
-    m = _PERIOD.search(squash_all(header))
+    m = _PERIOD.search(to_simplified(squash_all(header)))
     if not m:
         return 0
     if m.group(1):
@@ -26,48 +42,169 @@ def period_rank(header: str) -> int:
     return 12
 
 
+def _co_units_beside_units(mapping: dict[int, str], cells: list[str]) -> None:
+    """牵头单位 + 责任单位: the second holds the co-organisers."""
+    unit_cols = [i for i, f in mapping.items() if f == "units"]
+    if len(unit_cols) > 1:
+        co_headers = profiles.load().co_when_beside_units
+        for i in unit_cols:
+            if to_simplified(squash_all(cells[i])) in co_headers:
+                mapping[i] = "co_units"
+
+
+def _latest_progress(mapping: dict[int, str], cells: list[str]) -> None:
+    """Several progress columns: one naming an earlier period than another is dropped
+    (1-10月 beside 1-11月); columns of the same period or none (进度 | 完成目标(%))
+    report one period together and are all kept."""
+    progress_cols = [i for i, f in mapping.items() if f == "progress"]
+    latest = max((period_rank(cells[i]) for i in progress_cols), default=0)
+    for i in progress_cols:
+        if 0 < period_rank(cells[i]) < latest:
+            del mapping[i]
+
+
+def _first_only(mapping: dict[int, str]) -> None:
+    for name in _SINGLE_FIELDS:
+        for extra in [i for i, f in mapping.items() if f == name][1:]:
+            del mapping[extra]
+
+
 def map_header(cells: list[str]) -> dict[int, str]:
-    """Column index → field for one header row. Several progress columns: the
-    latest period wins; a 责任单位 beside a 牵头单位 holds co-organisers."""
-    prof = profiles.load()
+    """Column index → field for one header row, from the header words alone."""
     mapping: dict[int, str] = {}
     for i, cell in enumerate(cells):
         field = field_for_header(cell)
         if field and field != "ignore":
             mapping[i] = field
-    # 牵头单位 + 责任单位 → the second is co_units
-    unit_cols = [i for i, f in mapping.items() if f == "units"]
-    if len(unit_cols) > 1:
-        for i in unit_cols:
-            if squash_all(cells[i]) in prof.co_when_beside_units:
-                mapping[i] = "co_units"
-    # several progress columns: keep the latest period
-    progress_cols = [i for i, f in mapping.items() if f == "progress"]
-    if len(progress_cols) > 1:
-        latest = max(progress_cols, key=lambda i: (period_rank(cells[i]), i))
-        for i in progress_cols:
-            if i != latest:
-                del mapping[i]
-    # a name column and a description column: content is both
-    fields = set(mapping.values())
-    if "name" in fields and "content" in fields:
-        for i, f in list(mapping.items()):
-            if f == "content":
-                mapping[i] = "description"
-    if "description" in fields and "name" not in fields and "content" not in fields:
-        for i, f in list(mapping.items()):
-            if f == "description":
-                mapping[i] = "content"
-    for field in ("seq", "content", "name", "description", "source_ref", "status", "deadline", "section"):
-        cols = [i for i, f in mapping.items() if f == field]
-        for extra in cols[1:]:
-            del mapping[extra]
+    _co_units_beside_units(mapping, cells)
+    _latest_progress(mapping, cells)
+    _first_only(mapping)
     return mapping
 
 
 def is_header(cells: list[str]) -> bool:
     """A row is a header when at least two cells map to fields and one is the task text."""
     mapping = map_header(cells)
-    fields = set(mapping.values())
-    return len(mapping) >= 2 and bool(fields & {"content", "name", "description"}) and \
+    return len(mapping) >= 2 and bool(set(mapping.values()) & set(TEXT_FIELDS)) and \
         all(len(squash_all(c)) <= 20 for c in cells if c)
+
+
+# --- what the cells say -------------------------------------------------------
+
+def _column(rows: list[list[str]], i: int) -> list[str]:
+    return [squash_all(r[i]) if i < len(r) else "" for r in rows]
+
+
+def is_status_cell(text: str) -> bool:
+    """A short cell naming where a task stands (超额完成, 按时序推进, 已完成二季度任务):
+    one phrase with no count, not a report that opens with one ("已完成。\n主体结构已封顶。",
+    "已完工12个")."""
+    text = to_simplified(squash_all(text)).rstrip("。.")
+    if not text or len(text) > _STATUS_CELL_MAX or regex.search(r"[。，,；;：:！!？?\d]", text):
+        return False
+    words = profiles.load().status_words
+    return any(w in text for group in words.values() for w in group)
+
+
+def _is_report_cell(text: str) -> bool:
+    """A number, a percentage or a sentence: what a progress column holds (80%, 32095,
+    主体已封顶。), unlike a status column's words (是, 已完成)."""
+    text = squash_all(text)
+    return bool(regex.search(r"[\d。，,；;]", text)) or len(text) > _STATUS_CELL_MAX
+
+
+def _all_cells(values: list[str], test) -> bool:
+    filled = [v for v in values if v]
+    return bool(filled) and all(test(v) for v in filled)
+
+
+def _spans_tasks(values: list[str], seqs: list[int | None]) -> bool:
+    """A column whose cell is merged down over rows of different tasks: the same text
+    in consecutive rows that carry different numbers (a row with no number goes on
+    the task above)."""
+    return any(values[k] and values[k] == values[k - 1] and None not in (seqs[k], seqs[k - 1])
+               and seqs[k] != seqs[k - 1] for k in range(1, len(values)))
+
+
+def _categories_to_sections(mapping: dict[int, str], rows: list[list[str]]) -> None:
+    """Text columns merged down over several tasks, left of the task text, are
+    categories (工程名称, a sub-project column): the innermost is the section."""
+    seq_col = next((i for i, f in mapping.items() if f == "seq"), None)
+    seqs = [parse_seq(r[seq_col]) if seq_col is not None and seq_col < len(r) else k for k, r in enumerate(rows)]
+    text_cols = sorted(i for i, f in mapping.items() if f in TEXT_FIELDS)
+    for i in text_cols:
+        if not _spans_tasks(_column(rows, i), seqs):
+            return  # the task text starts here: what follows is never a category
+        if i != text_cols[-1]:
+            mapping[i] = "section"
+
+
+def _status_from_cells(mapping: dict[int, str], rows: list[list[str]]) -> None:
+    """A 进度 column of numbers or percentages reports progress; a 完成情况 or 备注
+    column of status words (超额完成, 已完成) is the status."""
+    for i in [i for i, f in mapping.items() if f == "status"]:
+        if _all_cells(_column(rows, i), _is_report_cell):
+            mapping[i] = "progress"
+    if "status" in mapping.values():
+        return
+    candidates = [i for i, f in mapping.items() if f in ("progress", "remark")]
+    worded = [i for i in candidates if _all_cells(_column(rows, i), is_status_cell)]
+    if worded:
+        mapping[worded[-1]] = "status"
+
+
+def resolve_columns(mapping: dict[int, str], rows: list[list[str]]) -> dict[int, str]:
+    """The header's mapping settled by the data rows' cells."""
+    mapping = dict(mapping)
+    _categories_to_sections(mapping, rows)
+    _status_from_cells(mapping, rows)
+    return mapping
+
+
+# --- a table with no header row ------------------------------------------------
+
+def _is_seq_column(values: list[str]) -> bool:
+    """Small numbers going up (1, 2, 3 or 9*, 10*): the tasks' numbers."""
+    numbers = [parse_seq(v) if regex.fullmatch(r"\d{1,3}[.、*]?", v) else None for v in values if v]
+    return len(numbers) >= 2 and None not in numbers and all(b > a for a, b in zip(numbers, numbers[1:]))
+
+
+def _is_long_text(values: list[str]) -> bool:
+    filled = [v for v in values if v]
+    return bool(filled) and sum(len(v) for v in filled) / len(filled) >= 12 and \
+        all(regex.search(r"\p{Han}", v) for v in filled)
+
+
+def _is_body_column(values: list[str]) -> bool:
+    def bodies(v: str) -> bool:
+        names = split_bodies(v)
+        return bool(names) and len(v) <= 40 and all(ends_like_body(n) for n in names)
+    return _all_cells(values, bodies)
+
+
+def infer_columns(rows: list[list[str]]) -> dict[int, str] | None:
+    """Roles read from the cells of a table with no header row: a column of small
+    increasing numbers (seq), the first long text (content), short body names
+    (units), status words (status), a later long text (progress). None unless the
+    table has numbered task texts and at least one other role."""
+    if len(rows) < 2:
+        return None
+    width = max(len(r) for r in rows)
+    mapping: dict[int, str] = {}
+    for i in range(width):
+        values = _column(rows, i)
+        if not any(values):
+            continue
+        if "seq" not in mapping.values() and _is_seq_column(values):
+            mapping[i] = "seq"
+        elif _all_cells(values, is_status_cell):
+            mapping[i] = "status"
+        elif _is_long_text(values):
+            mapping[i] = "progress" if "content" in mapping.values() else "content"
+        elif _is_body_column(values):
+            mapping[i] = "units"
+    _first_only(mapping)
+    roles = set(mapping.values())
+    if not {"seq", "content"} <= roles or not roles & {"units", "status", "progress"}:
+        return None
+    return mapping

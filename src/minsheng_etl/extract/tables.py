@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import regex
+
+from .. import profiles
 from ..fields.seq import parse_seq, split_leading_number
 from ..layout import Table
+from ..script import to_simplified
 from ..textnorm import squash_all
-from .columns import is_header, map_header
+from .columns import TEXT_FIELDS, infer_columns, is_header, map_header, resolve_columns
 from .draft import TaskDraft
 
 _JOINED_FIELDS = ("content", "units", "co_units", "lead_officials", "deadline", "progress", "remark", "status")
@@ -21,7 +25,8 @@ _JOINED_FIELDS = ("content", "units", "co_units", "lead_officials", "deadline", 
 @dataclass
 class TableState:
     mapping: dict[int, str] | None = None
-    header: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # each column's header words
+    header_rows: list[list[str]] = field(default_factory=list)  # as printed, to skip when repeated
     width: int = 0
 
 
@@ -44,39 +49,73 @@ def _is_section_row(texts: list[str], mapping: dict[int, str]) -> str | None:
     return text.strip()
 
 
+def _values(texts: list[str], mapping: dict[int, str], name: str) -> list[str]:
+    """The field's cells in column order; a cell merged across columns (the same
+    text in neighbouring columns) counts once."""
+    values: list[str] = []
+    for i in sorted(i for i, f in mapping.items() if f == name):
+        text = texts[i].strip() if i < len(texts) and texts[i] else ""
+        if text and not (values and squash_all(values[-1]) == squash_all(text)):
+            values.append(text)
+    return values
+
+
 def _value(texts: list[str], mapping: dict[int, str], name: str) -> str | None:
-    cols = [i for i, f in mapping.items() if f == name]
-    values = [texts[i].strip() for i in cols if i < len(texts) and texts[i] and texts[i].strip()]
-    if not values:
-        return None
-    return "\n".join(values)
+    return "\n".join(_values(texts, mapping, name)) or None
 
 
+_POINT_END = tuple("。；;！!？?：:")
+_POINT_START = regex.compile(r"\s*(?:\d{1,3}\s*[.．、]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}[、是]|[①-⑳●■☑])")
+
+
+def _unwrap(cell: str) -> str:
+    """A text cell's lines, with the line breaks the cell's width made taken out
+    ("提升4个\n百分点" → "提升4个百分点"); a break after a sentence or before a
+    numbered point is the author's and stays."""
+    lines = [line.strip() for line in cell.split("\n") if line.strip()]
+    out: list[str] = []
+    for line in lines:
+        if out and not out[-1].endswith(_POINT_END) and not _POINT_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _content(texts: list[str], mapping: dict[int, str]) -> str | None:
+    """The task text: a name column and its description or target columns, joined
+    with "\n" (指标名称 | 年度目标 → "name\ntarget")."""
+    unwrapped = [_unwrap(t) for t in texts]
+    return _value(unwrapped, {i: "text" for i, f in mapping.items() if f in TEXT_FIELDS}, "text")
+
+
+def _section(texts: list[str], mapping: dict[int, str], content: str | None) -> str | None:
+    """The innermost category cell; one that is the task text itself (a sub-project
+    cell merged across into the name column) leaves the outer one."""
+    own = {squash_all(line) for line in (content or "").split("\n")}
+    cats = [v for v in _values(texts, mapping, "section") if squash_all(v) not in own]
+    return cats[-1] if cats else None
 
 
 def row_to_draft(texts: list[str], mapping: dict[int, str], ref, line_texts: list[str] | None = None) -> TaskDraft:
     """One data row to a draft. Name lists are read from the cells' visual lines."""
     names = line_texts or texts
     seq = parse_seq(_value(texts, mapping, "seq"))
-    name, description = _value(texts, mapping, "name"), _value(texts, mapping, "description")
-    content = _value(texts, mapping, "content")
-    if name and description:
-        content = f"{name}\n{description}"
-    elif not content:
-        content = name or description
+    content = _content(texts, mapping)
+    section = _section(texts, mapping, content)
     if content:
         lead, rest = split_leading_number(content)
         if lead is not None and (seq is None or seq == lead):
             seq, content = lead, rest
     remark = _value(texts, mapping, "remark")
     source_ref = _value(texts, mapping, "source_ref")
-    if not source_ref and remark and any(w in remark for w in ("实事", "重点", "任务", "第", "项")):
+    if not source_ref and remark and any(w in to_simplified(remark) for w in profiles.load().remark_source_words):
         source_ref = remark  # a 备注 naming the list a task comes from
     return TaskDraft(
         seq=seq,
         content=content or "",
         source_ref=squash_all(source_ref) or None if source_ref else None,
-        section=_value(texts, mapping, "section"),
+        section=section,
         units=_value(names, mapping, "units"),
         co_units=_value(names, mapping, "co_units"),
         lead_officials=_value(names, mapping, "lead_officials"),
@@ -103,35 +142,102 @@ def merge_into(previous: TaskDraft, extra: TaskDraft) -> None:
         previous.source_ref = extra.source_ref
 
 
-def header_of(table: Table) -> tuple[int, dict[int, str]] | None:
-    """Index and mapping of the table's header row, looking at its first rows."""
+_SUB_HEADER_MAX = 12  # a sub-header cell is a label (名称, 1-10月), not data
+
+
+def _is_sub_header(header: list[str], below: list[str]) -> bool:
+    """A second header row under merged header cells (项目内容 over 名称 | 目标): some
+    cells repeat the header above (merged down), the others are short labels, and
+    its number cell holds no number."""
+    same = [squash_all(a) == squash_all(b) for a, b in zip(header, below)]
+    labels = [squash_all(b) for b, s in zip(below, same) if not s and squash_all(b)]
+    seq_cols = [i for i, f in map_header(header).items() if f == "seq"]
+    return any(same) and bool(labels) and all(len(t) <= _SUB_HEADER_MAX and not t.isdecimal() for t in labels) \
+        and not any(parse_seq(below[i]) for i in seq_cols if i < len(below))
+
+
+def header_of(table: Table) -> tuple[int, list[list[str]]] | None:
+    """Where the table's data rows start and its header rows (one, or two when merged
+    header cells have sub-headers), looking at the table's first rows."""
     for i, row in enumerate(table.rows[:6]):
         texts = _cells(row)
         if is_header(texts):
-            return i, map_header(texts)
+            if i + 1 < len(table.rows) and _is_sub_header(texts, _cells(table.rows[i + 1])):
+                return i + 2, [texts, _cells(table.rows[i + 1])]
+            return i + 1, [texts]
+    return None
+
+
+def _stacked(header_rows: list[list[str]]) -> list[str]:
+    """Each column's header words: a sub-header after the merged cell above it
+    (进展情况 + 1-11月 → 进展情况1-11月)."""
+    top = header_rows[0]
+    if len(header_rows) == 1:
+        return top
+    sub = header_rows[1]
+    return [a if squash_all(b) in ("", squash_all(a)) else f"{a}{b}" for a, b in zip(top, sub)]
+
+
+def _body(rows, mapping: dict[int, str] | None = None) -> list[list[str]]:
+    """The task rows' texts, for reading the columns' roles: blank rows and
+    full-width category rows left out."""
+    texts = [t for t in (_cells(r) for r in rows) if any(x.strip() for x in t)]
+    return [t for t in texts if not _is_section_row(t, mapping or {})]
+
+
+def _columns(table: Table, state: TableState) -> tuple[dict[int, str], list, bool] | None:
+    """The table's column mapping and its data rows: from its header row settled by
+    the cells, from the table it continues, or read from the cells of a table with
+    no header row (and whether the table has a header row). Updates the state when
+    the table brings its own columns."""
+    found = header_of(table)
+    if found:
+        start, header_rows = found
+        rows = table.rows[start:]
+        state.header, state.header_rows = _stacked(header_rows), header_rows
+        header_map = map_header(state.header)
+        state.mapping = resolve_columns(header_map, _body(rows, header_map))
+        state.width = len(header_rows[0])
+        return state.mapping, rows, True
+    if state.mapping and table.rows and len(table.rows[0]) == state.width:
+        return state.mapping, table.rows, False  # continued from the previous table
+    return _inferred(table, state)
+
+
+def _inferred(table: Table, state: TableState) -> tuple[dict[int, str], list, bool] | None:
+    """Columns read from the cells of a table with no header row, or with a first row
+    of short labels none of which is a known header word (the labels are skipped)."""
+    rows = [r for r in table.rows if any(c.text.strip() for c in r)]
+    if not rows:
+        return None
+    first = _cells(rows[0])
+    candidates = [([], rows)]
+    if all(len(squash_all(t)) <= _SUB_HEADER_MAX for t in first):
+        candidates.append(([first], rows[1:]))
+    for header_rows, body in candidates:
+        inferred = infer_columns(_body(body))
+        if inferred:
+            state.header = first if header_rows else []
+            state.header_rows, state.width, state.mapping = header_rows, len(rows[0]), inferred
+            return inferred, body, bool(header_rows)
     return None
 
 
 def table_rows(table: Table, state: TableState):
     """Yield (kind, payload) for each row: ('task', TaskDraft), ('section', text),
     ('header', header texts). Updates the state's mapping for tables continued on."""
-    found = header_of(table)
-    if found:
-        start, mapping = found
-        state.mapping, state.header = mapping, _cells(table.rows[start])
-        state.width = len(table.rows[start])
-        yield "header", state.header
-        rows = table.rows[start + 1:]
-    elif state.mapping and table.rows and len(table.rows[0]) == state.width:
-        mapping, rows = state.mapping, table.rows  # continued from the previous table
-    else:
+    found = _columns(table, state)
+    if not found:
         return
-    header_key = [squash_all(h) for h in state.header]
+    mapping, rows, has_header = found
+    if has_header:
+        yield "header", state.header
+    header_keys = [[squash_all(h) for h in r] for r in state.header_rows]
     for row in rows:
         texts = _cells(row)
         if not any(t.strip() for t in texts):
             continue
-        if [squash_all(t) for t in texts] == header_key:
+        if [squash_all(t) for t in texts] in header_keys:
             continue  # the header repeated on a new page
         section = _is_section_row(texts, mapping)
         if section:

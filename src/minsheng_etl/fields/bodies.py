@@ -11,13 +11,17 @@ from __future__ import annotations
 import regex
 
 from .. import profiles
+from ..script import to_simplified
 from ..textnorm import squash_all
 
 _ADMIN_PART = regex.compile(r"^各?[乡镇县市区村]$")
 
 
-def _ends_like_body(name: str) -> bool:
+def ends_like_body(name: str) -> bool:
+    """Does the name end like a body's (局, 委员会, 人民政府…)? Traditional names
+    (委員會, 辦) are read in simplified characters."""
     prof = profiles.load()
+    name = to_simplified(name)
     return name in prof.body_complete or name.endswith(prof.body_suffixes)
 
 
@@ -69,7 +73,7 @@ def _broken_across(prev: str, line: str) -> bool:
     head = _clean(_split_line(line)[0])
     if not tail or not head:
         return False
-    if not _ends_like_body(tail):
+    if not ends_like_body(tail):
         return True
     # a suffix that spans the break: 办 + 事处 → 办事处
     suffixes = profiles.load().body_suffixes

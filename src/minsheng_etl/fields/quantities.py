@@ -14,11 +14,16 @@ from functools import cached_property, lru_cache
 import regex
 
 from .. import profiles
+from ..script import to_simplified
 from ..textnorm import nfkc_digits, squash_layout_spaces
 from .numerals import CN_DIGITS, cn_to_int
 
 MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
-_RANGE = "至到~～—-－"
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 12,000 or 1200 or 4.5
+_CMP_WORDS = "≥|≤|>|<|＞|＜|不少于|不低于|不超过|不高于|力争|达到|超过"
+# a Chinese numeral that is only powers of ten (百万家庭, 千亿级) means "many", not a count
+_POWERS_ONLY = regex.compile(r"[百千万亿]+")
+_RANGE = "至到~～—－-"  # "-" last: inside a character class it must not make a range
 _AT_LEAST = ("不少于", "不低于", "至少", "不小于", "超过", "达到", "达", "保持在", "稳定在", "力争")
 _AT_LEAST_AFTER = ("以上", "余", "多")
 _ABOUT = ("约", "左右", "近")
@@ -59,24 +64,45 @@ class Quantity:
 def _patterns():
     prof = profiles.load()
     units = "|".join(regex.escape(u) for u in prof.quantity_units)
-    number = rf"(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+    number = rf"(?P<num>{_ARABIC}|[{CN_DIGITS}]+)"
+    # 余/多 sit before the multiplier (10余万人) or after it (11万余户)
     grammar = regex.compile(
-        rf"{number}\s*(?P<mult>[万亿](?!元))?\s*(?P<approx>[余多])?\s*(?P<unit>{units})"
+        rf"{number}\s*(?P<pre>[余多])?\s*(?P<mult>[万亿](?!元))?\s*(?P<approx>[余多])?\s*(?P<unit>{units})"
     )
-    range_first = regex.compile(rf"(?P<first>\d+(?:\.\d+)?|[{CN_DIGITS}]+)\s*[{_RANGE}]\s*$")
-    return grammar, range_first
+    range_first = regex.compile(rf"(?P<first>{_ARABIC}|[{CN_DIGITS}]+)\s*[{regex.escape(_RANGE)}]\s*$")
+    # a table's target cell: a bare number on its own line, its unit in brackets at
+    # the end of the name line above (城镇新增就业(人) | 26000, ≥95)
+    bracket_unit = regex.compile(
+        rf"[(（](?P<mult>[万亿](?!元))?(?P<unit>{units})[)）][ \t]*\n[ \t]*(?:{_CMP_WORDS})?[ \t]*"
+        rf"(?P<num>{_ARABIC})[ \t]*(?:以上|以下|以内|左右)?[ \t]*(?:\n|$)"
+    )
+    return grammar, range_first, bracket_unit
 
 
 def _mask_fixed_phrases(text: str) -> str:
     for phrase in profiles.load().fixed_phrases:
         if phrase in text:
             text = text.replace(phrase, "□" * len(phrase))
-    return text
+    text = _ONE_X_ONE_Y.sub(lambda m: "□" * len(m.group()), text)
+    return _mask_quoted_numerals(text)
+
+
+# 一户一档, 一人一策, 一老一小: a pattern phrase ("one per …"), not a count of one
+_ONE_X_ONE_Y = regex.compile(r"一\p{Han}一\p{Han}")
+
+
+_QUOTED = regex.compile(r"“[^“”]{1,20}”")
+
+
+def _mask_quoted_numerals(text: str) -> str:
+    """A Chinese numeral inside quotation marks belongs to a slogan or a campaign's
+    name (“二对一”, “百万家庭低碳行”, “一村一场”), not to a quantity."""
+    return _QUOTED.sub(lambda m: "".join("□" if ch in CN_DIGITS else ch for ch in m.group()), text)
 
 
 def _number_value(num: str) -> Decimal | None:
     if num[0].isdecimal():
-        return Decimal(num)
+        return Decimal(num.replace(",", ""))
     value = cn_to_int(num)
     return Decimal(value) if value is not None else None
 
@@ -163,23 +189,75 @@ def _plain(value: Decimal) -> float:
     return float(value.normalize()) if value == value.to_integral_value() else float(value)
 
 
+def _is_code(masked: str, start: int, range_start: int | None) -> bool:
+    """A digit run glued to ASCII letters, digits or code punctuation is a code, a
+    decimal's tail or an ordinal (DX04-1002-6003, 国道230), not a quantity; a hyphen
+    between two numbers is a range (3-4个) unless the first is itself glued to a code."""
+    prev = masked[start - 1] if start > 0 else ""
+    if not prev or not prev.isascii() and prev != "＃":
+        return False
+    if prev == "-" and range_start is not None:
+        return _is_code(masked, range_start, None)
+    return prev.isalnum() or prev in "-_#.＃"
+
+
+def _bare_multiplier_ok(masked: str, end: int) -> bool:
+    """万 or 亿 standing as the unit: an amount only where no noun follows (规模超过400亿。),
+    not 13.3万常住人口, where the number counts a noun that has no measure word."""
+    nxt = masked[end:end + 1]
+    return not (nxt and regex.match(r"\p{Han}", nxt)) or masked.startswith(("以上", "以内", "左右", "以下"), end)
+
+
+def _range_first(masked: str, start: int, mult: str | None) -> tuple[Decimal, int] | None:
+    """The first end of a range ending at the number at start (2至3个, 3-4個): its value
+    (with the second end's multiplier) and where it starts."""
+    _, range_first, _ = _patterns()
+    window = masked[max(0, start - 12):start]
+    r = range_first.search(window)
+    if not r:
+        return None
+    first = _number_value(r.group("first"))
+    if first is None:
+        return None
+    if mult:
+        first *= MULTIPLIERS[mult]
+    return first, start - (len(window) - r.start("first"))
+
+
+def _bracket_unit_quantities(clean: str, simplified: str) -> list[Quantity]:
+    """Target cells holding a bare number whose unit is in brackets on the name line
+    above: "城镇新增就业(人)\n26000" → 26000 人; "(万人)\n1.2" → 12000 人."""
+    _, _, bracket_unit = _patterns()
+    found = []
+    for m in bracket_unit.finditer(simplified):
+        value = Decimal(m.group("num").replace(",", ""))
+        if m.group("mult"):
+            value *= MULTIPLIERS[m.group("mult")]
+        unit = clean[m.start("unit"):m.end("unit")]
+        start, end = m.start("num"), m.end("num")
+        found.append(Quantity(_plain(value), unit, None, start, end, clean[start:end], clean))
+    return found
+
+
 def find_quantities(text: str | None) -> list[Quantity]:
-    """Every quantity in a text, in order."""
+    """Every quantity in a text, in order. Words are matched on the simplified form
+    (萬 個 噸 read as 万 个 吨); the unit is reported as printed."""
     if not text:
         return []
     prof = profiles.load()
-    grammar, range_first = _patterns()
+    grammar, _, _ = _patterns()
     clean = squash_layout_spaces(nfkc_digits(text)).replace("％", "%")
-    masked = _mask_fixed_phrases(clean)
-    found: list[Quantity] = []
+    simplified = to_simplified(clean)
+    masked = _mask_fixed_phrases(simplified)
+    found: list[Quantity] = _bracket_unit_quantities(clean, simplified)
     for m in grammar.finditer(masked):
         num, unit = m.group("num"), m.group("unit")
         start = m.start("num")
         is_cn = not num[0].isdecimal()
         before = masked[max(0, start - 4):start]
         prev = masked[start - 1] if start > 0 else ""
-        # codes, decimals and ordinals: DX04-1002-6003, 第5项, 前100名, 国道230
-        if prev and (prev.isascii() and (prev.isalnum() or prev in "-_#.") or prev in "＃"):
+        ranged = _range_first(masked, start, m.group("mult"))
+        if _is_code(masked, start, ranged[1] if ranged else None):
             continue
         if any(before.endswith(tok) for tok in prof.quantity_not_before):
             continue
@@ -187,39 +265,33 @@ def find_quantities(text: str | None) -> list[Quantity]:
             # a Chinese numeral counts only before a classifier, never in a word
             if unit in prof.currency_units or unit in MULTIPLIERS or unit in ("%", "‰") or prev in _CN_WORD_BEFORE:
                 continue
-            if num in ("万", "亿", "千", "百") or (len(num) == 1 and num in "万亿千百"):
+            if _POWERS_ONLY.fullmatch(num):
                 continue
-        unit_end = m.end()
+        unit_start, unit_end = m.start("unit"), m.end()
         # a classifier 个 before another measure word is dropped (5个批次 → 批次)
         if unit == "个":
             nxt = next((u for u in prof.quantity_units if len(u) >= 2 and masked.startswith(u, m.end())), None)
             if nxt and nxt not in ("个月", "个百分点"):
-                unit, unit_end = nxt, m.end() + len(nxt)
+                unit, unit_start, unit_end = nxt, m.end(), m.end() + len(nxt)
         # 3月, 2025年, 60岁: a unit that starts like a date or age word is not a unit here
         if any(masked.startswith(w, m.start("unit")) for w in prof.quantity_not_after if len(w) > len(unit)):
             continue
-        if unit in ("万", "亿") and m.group("mult"):
+        if unit in MULTIPLIERS and (m.group("mult") or not _bare_multiplier_ok(masked, unit_end)):
             continue
         value = _number_value(num)
         if value is None:
             continue
         if m.group("mult"):
             value *= MULTIPLIERS[m.group("mult")]
-        unit_out = "%" if unit == "％" else unit
-        comparator = ">=" if m.group("approx") else _comparator(masked, start, unit_end)
-        q = Quantity(_plain(value), unit_out, comparator, start, unit_end, clean[start:unit_end], clean)
+        unit_out = clean[unit_start:unit_end]
+        comparator = ">=" if m.group("approx") or m.group("pre") else _comparator(masked, start, unit_end)
         # a range gives both ends: 2至3个 → 2 个 and 3 个
-        r = range_first.search(masked[max(0, start - 12):start])
-        if r:
-            first = _number_value(r.group("first"))
-            if first is not None:
-                if m.group("mult"):
-                    first *= MULTIPLIERS[m.group("mult")]
-                rstart = start - (len(masked[max(0, start - 12):start]) - r.start("first"))
-                found.append(Quantity(_plain(first), unit_out, comparator, rstart, unit_end, clean[rstart:unit_end],
-                                      clean))
-        found.append(q)
-    return found
+        if ranged:
+            first, rstart = ranged
+            found.append(Quantity(_plain(first), unit_out, comparator, rstart, unit_end, clean[rstart:unit_end],
+                                  clean))
+        found.append(Quantity(_plain(value), unit_out, comparator, start, unit_end, clean[start:unit_end], clean))
+    return sorted(found, key=lambda q: q.start)
 
 
 def targets_from(text: str | None) -> list[tuple[float, str]]:

@@ -31,12 +31,13 @@ def parse_seq(text: str | None) -> int | None:
     return None
 
 
-_LEADING_NUMBER = regex.compile(r"^\s*(\d{1,3})\s*[.．、]\s*(?=\D)")
+_LEADING_NUMBER = regex.compile(r"^\s*(?:(\d{1,3})\s*[.．、)）]|[（(]\s*(\d{1,3})\s*[)）])\s*(?=\D)")
 
 
 def split_leading_number(text: str) -> tuple[int | None, str]:
-    """A number inside a name cell ("14.改扩建…") is the seq; returns (seq, rest)."""
+    """A number inside a name cell ("14.改扩建…", "3、…", "(2)…") is the seq;
+    returns (seq, rest)."""
     m = _LEADING_NUMBER.match(nfkc_digits(text or ""))
     if not m:
         return None, text
-    return int(m.group(1)), text[m.end():]
+    return int(m.group(1) or m.group(2)), text[m.end():]
