@@ -169,3 +169,56 @@ def field_for_header(header: str) -> str | None:
         if synonym in text:
             return field
     return None
+
+
+def check_vocabulary() -> None:
+    """Load every file of parsers/ once, before any file is parsed: a missing or
+    broken one would otherwise fail every file of the run as "a bug". Raises
+    VocabularyError naming the file (and line and column for TOML)."""
+    import tomllib as _toml
+
+    from . import canonical
+    from .errors import VocabularyError
+
+    def where(name: str) -> Path:
+        try:
+            return parsers_dir() / name
+        except FileNotFoundError as exc:
+            raise VocabularyError(str(exc)) from None
+
+    folder = where(".")
+    if not folder.is_dir():
+        raise VocabularyError(f"the parsers folder {folder.resolve()} does not exist (MINSHENG_PARSERS?)")
+    for name in ("columns.toml", "labels.toml", "bodies.toml", "glyphs.toml", "quantities.toml", "status.toml",
+                 canonical.ALIAS_FILE, "regions.tsv"):
+        path = where(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise VocabularyError(f"{path}: cannot read it ({exc.strerror or exc}); every parse needs it") from None
+        if name.endswith(".toml"):
+            try:
+                _toml.loads(data.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise VocabularyError(f"{path}: not UTF-8 (byte {exc.start})") from None
+            except _toml.TOMLDecodeError as exc:
+                raise VocabularyError(f"{path}: {_toml_position(exc)}") from None
+        else:  # code<TAB>name per line
+            for no, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+                if line.strip() and not line.startswith("#") and "\t" not in line:
+                    raise VocabularyError(f"{path}: line {no}, column 1: expected a code and a name separated "
+                                          f"by a tab")
+    load.cache_clear()
+    canonical.load.cache_clear()
+    try:  # now what the files say: keys every parse reads, patterns that must compile
+        load()
+        canonical.load()
+    except (KeyError, TypeError, ValueError, AttributeError, regex.error) as exc:
+        raise VocabularyError(f"{parsers_dir()}: a file of the vocabulary is not in the expected shape "
+                              f"({type(exc).__name__}: {exc})") from None
+
+
+def _toml_position(exc) -> str:
+    """tomllib says "Invalid value (at line 3, column 7)": put the place first."""
+    m = regex.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
+    return f"line {m.group(2)}, column {m.group(3)}: {m.group(1)}" if m else str(exc)
