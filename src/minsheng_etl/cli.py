@@ -335,7 +335,7 @@ def rebuild(
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         raise typer.Exit(1 if summary.failed else 0)
     if result.damaged:
-        out.print(f"the old warehouse could not be read ({result.damaged.split(' is damaged (')[-1].split('): ')[0]}); "
+        out.print(f"the old warehouse could not be read ({result.damaged}); "
                   f"it is kept as {result.set_aside}, and the warehouse was made anew from the raw store",
                   highlight=False, markup=False)
     took = (f"took every file in the raw store: {result.took}" if result.whole_store else

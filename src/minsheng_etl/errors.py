@@ -39,6 +39,7 @@ class WarehouseDamaged(EtlError):
     """The warehouse file cannot be read (truncated, garbled): `etl rebuild` restores it."""
 
     stage = "load"
+    reason = ""  # what DuckDB said
 
 
 class DiskFull(EtlError):

@@ -202,7 +202,7 @@ def check_vocabulary() -> None:
             except UnicodeDecodeError as exc:
                 raise VocabularyError(f"{path}: not UTF-8 (byte {exc.start})") from None
             except _toml.TOMLDecodeError as exc:
-                raise VocabularyError(f"{path}: {_toml_position(exc)}") from None
+                raise VocabularyError(f"{path}: {_toml_position(exc, data.decode('utf-8'))}") from None
         else:  # code<TAB>name per line
             for no, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
                 if line.strip() and not line.startswith("#") and "\t" not in line:
@@ -218,7 +218,14 @@ def check_vocabulary() -> None:
                               f"({type(exc).__name__}: {exc})") from None
 
 
-def _toml_position(exc) -> str:
-    """tomllib says "Invalid value (at line 3, column 7)": put the place first."""
+def _toml_position(exc, text: str) -> str:
+    """tomllib says "Invalid value (at line 3, column 7)" or "(at end of document)":
+    the place first, as a line and column either way."""
     m = regex.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
-    return f"line {m.group(2)}, column {m.group(3)}: {m.group(1)}" if m else str(exc)
+    if m:
+        return f"line {m.group(2)}, column {m.group(3)}: {m.group(1)}"
+    m = regex.search(r"^(.*) \(at end of document\)$", str(exc))
+    if m:
+        lines = text.split("\n")
+        return f"line {len(lines)}, column {len(lines[-1]) + 1}: {m.group(1)} (at the end of the file)"
+    return str(exc)

@@ -113,7 +113,7 @@ def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 
                              names=names, use_cache=use_cache)
         diff = diff_against(con, None if problem else db_path)
         aside = warehouse.set_aside(db_path) if problem else None
-    result = RebuildResult(summary, diff, damaged=str(problem) if problem else None, set_aside=aside,
+    result = RebuildResult(summary, diff, damaged=problem.reason if problem else None, set_aside=aside,
                            took=len(objects), not_taken=len(in_store.keys() - record.keys()),
                            missing=len(record.keys() - in_store.keys()), whole_store=whole_store)
     try:

@@ -28,6 +28,7 @@ from .errors import DiskFull, SchemaError, WarehouseBusy, WarehouseDamaged, is_d
 from .profiles import schemas_dir
 
 DEFAULT_DB = Path("data/curated/minsheng.duckdb")
+_LOCKED = re.compile(r"\block\b", re.IGNORECASE)
 _SCHEMA_FILE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 
 
@@ -53,8 +54,10 @@ def _lock_holder(message: str) -> str:
 def damaged(db_path: Path, exc: BaseException) -> WarehouseDamaged:
     """The one line every command prints for a warehouse it cannot read."""
     reason = " ".join(str(exc).split())[:200]
-    return WarehouseDamaged(f"the warehouse {db_path} is damaged ({reason}): `etl rebuild` restores it from the "
-                            f"raw store")
+    damage = WarehouseDamaged(f"the warehouse {db_path} is damaged ({reason}): `etl rebuild` restores it from the "
+                              f"raw store")
+    damage.reason = reason
+    return damage
 
 
 def verify(con, db_path: Path) -> None:
@@ -94,7 +97,7 @@ def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0, 
         except duckdb.Error as exc:
             if is_disk_full(exc):
                 raise DiskFull(f"no space left on the disk of {db_path}") from exc
-            if "lock" not in str(exc).lower():
+            if not _LOCKED.search(str(exc)):  # (not "block", which a checksum error names)
                 if db_path.exists():  # it exists but DuckDB cannot open it: truncated, garbled, not DuckDB
                     raise damaged(db_path, exc) from exc
                 raise
