@@ -46,6 +46,7 @@ class FileOutcome:
     seconds: float = 0.0  # parse time (read to measure), 0 when the parse came from the cache
     cached: bool = False
     detail: str | None = None  # traceback of an unexpected error
+    name: str | None = None  # the name it came in under, printable (a rebuild reads it from the raw store)
 
 
 @dataclass
@@ -74,7 +75,7 @@ class RunSummary:
         """The run as data (`etl ingest --json`): counts, then one entry per file."""
         files = []
         for o in self.outcomes:
-            entry = {"path": printable(o.path), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
+            entry = {"path": printable(o.path), "name": o.name or printable(o.path.name), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
                      "tasks": o.tasks, "rejected_records": o.rejected_records, "parse_seconds": o.seconds,
                      "cached": o.cached}
             if o.status == "failed":
@@ -295,6 +296,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
         summary.outcomes.append(outcome)
         if outcome.sha256:
             name, source = names_of.get(outcome.sha256, (outcome.path.name, str(outcome.path)))
+            outcome.name = printable(name)
             summary.taken.append(taken.entry(outcome.sha256, raw_of.get(outcome.sha256, outcome.path), name, source))
         if on_file:
             on_file(outcome)

@@ -13,10 +13,14 @@ and rejected if it kills that one too; the files queued behind it are re-queued.
 Workers start from a fork server that imported the parser once, not forked from
 the loader (which holds a DuckDB connection and its threads).
 
-Workers die with the run: each asks the kernel for SIGKILL when its parent (the
-fork server, which itself exits when the run does) dies, so a run killed with
-kill -9 leaves no parser behind holding the caller's stdout; a run that stops
-short (an error, SIGINT, SIGTERM) kills its workers rather than waiting for them.
+Workers die with the run, three ways: each watches the run's process (a pidfd)
+and exits when it ends; each asks the kernel for SIGKILL when its parent, the
+fork server, dies (a watcher thread needs the interpreter, a long C call may
+hold it); and each lets go of the fork server's "alive" pipe, which
+multiprocessing hands every child and which otherwise keeps the fork server
+running after the run, so the kernel's signal never came. A run killed with
+kill -9 thus leaves no parser behind holding the caller's stdout; a run that
+stops short (an error, SIGINT, SIGTERM) kills its workers rather than waiting.
 
 The time limit fires wherever the time goes: a signal in the worker stops Python
 code anywhere in the parse (reading, extracting, measuring); a C call that holds
@@ -29,8 +33,10 @@ import ctypes
 import faulthandler
 import multiprocessing
 import os
+import select
 import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -125,10 +131,53 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _start_worker(limits: file_limits.Limits) -> None:
+def _let_go_of_the_fork_server() -> None:
+    """Close this worker's copy of the write end of the fork server's "alive" pipe:
+    the fork server exits when the run's copy closes, and workers start no processes."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
+
+
+def _exit_with_run(run_pid: int) -> None:
+    """A daemon thread that ends this worker when the run's process ends."""
+    try:
+        pidfd = os.pidfd_open(run_pid)
+    except (AttributeError, OSError):  # not Linux ≥ 5.3, or the run is already gone
+        if not _pid_alive(run_pid):
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])  # readable when the process exits
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-run", daemon=True).start()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _start_worker(limits: file_limits.Limits, run_pid: int) -> None:
     global _in_worker
     _in_worker = True
+    _let_go_of_the_fork_server()
     _die_with_parent()
+    _exit_with_run(run_pid)
     # SIGINT goes to the whole terminal process group: the run, not each worker, decides what stops
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     file_limits.apply(limits, memory=True)
@@ -146,7 +195,7 @@ class _Workers:
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # a worker is replaced after MAX_FILES_PER_WORKER files: whatever a reader library leaks stays bounded
         return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_start_worker,
-                                   initargs=(self.limits,), max_tasks_per_child=MAX_FILES_PER_WORKER)
+                                   initargs=(self.limits, os.getpid()), max_tasks_per_child=MAX_FILES_PER_WORKER)
 
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:
