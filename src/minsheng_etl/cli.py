@@ -414,14 +414,19 @@ def export(
     output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
     fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or xlsx (default: from the file suffix)"),
     db: Path = DB_OPTION,
+    csv_formulas: bool = typer.Option(False, "--csv-formulas", help="write CSV cells as they are: by default a "
+                                      "cell starting with = + - @ gets a leading ' so a spreadsheet shows it "
+                                      "instead of running it as a formula"),
 ) -> None:
-    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表)."""
+    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表).
+
+    Text from the notices is written as text: no cell runs as a formula in Excel."""
     from .export import ExportError, export_relation
 
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     con = _reader(db, allow_files=True)  # COPY … TO writes the parquet file itself
     try:
-        rows = export_relation(con, name, output, fmt)
+        rows = export_relation(con, name, output, fmt, csv_formulas=csv_formulas)
     except ExportError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
