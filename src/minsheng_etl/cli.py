@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from . import warehouse
-from .errors import EtlError, SchemaError, WarehouseBusy, hint
+from .errors import EtlError, WarehouseDamaged, hint
+from .names import printable
 from .pipeline import parse_file
 
 DB_OPTION = typer.Option(warehouse.DEFAULT_DB, "--db", envvar="MINSHENG_DB", help="the DuckDB warehouse file")
@@ -30,14 +34,60 @@ def _workers(n: int) -> int:
 
 
 def _apply_limits() -> None:
-    """The file limits from the environment (MINSHENG_MAX_*); a bad value is a usage error."""
+    """Before any file is read: the file limits from the environment (MINSHENG_MAX_*)
+    and the vocabulary in parsers/. A bad value or a broken file is a usage error
+    (exit 2), not one "this is a bug" reject per file."""
     from . import limits
+    from .profiles import check_vocabulary
 
     try:
         limits.apply(limits.Limits.from_env())
-    except ValueError as exc:
-        err.print(f"[red]error[/red] {exc}")
+        check_vocabulary()
+    except (ValueError, EtlError) as exc:
+        _error(exc)
         raise typer.Exit(2)
+
+
+def _error(message) -> None:
+    """One line on stderr: the message is text, never markup (it may quote a file name)."""
+    err.print(f"[red]error[/red] {escape(str(message))}", highlight=False)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where SIGINT would be, so a run stops the same clean way."""
+
+
+@contextmanager
+def _writing(verb: str, verbose: bool):
+    """Around a writer (ingest, rebuild): every way a run can stop short ends in one
+    line and exit status 2 (1 means "some files rejected"), the warehouse as it was."""
+    def terminated(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    except EtlError as exc:  # busy, damaged, disk full, schema: the message says what to do
+        _error(exc)
+        raise typer.Exit(2)
+    except MemoryError:
+        _error(f"{verb} stopped: out of memory (a limit on this process? MINSHENG_MAX_MEMORY_MB caps the parser "
+               f"processes only); the warehouse is unchanged")
+        raise typer.Exit(2)
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        _error(f"{verb} {what}: the warehouse is unchanged (run it again)")
+        raise typer.Exit(143 if isinstance(exc, Terminated) else 130)
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug: one line, the traceback on request
+        _error(f"{verb} failed, the warehouse is unchanged: {type(exc).__name__}: {exc}"
+               + ("" if verbose else " (--verbose shows the traceback)"))
+        if verbose:
+            err.print_exception()
+        raise typer.Exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
@@ -132,8 +182,8 @@ def _print_explanation(parsed) -> None:
 def _fail_line(path, stage: str | None, reason: str | None) -> None:
     """One line per failed file, with a hint: to stderr."""
     hint_text = hint(stage)
-    err.print(f"[red]failed[/red]    {path}: {stage}: {reason}" + (f" [dim]({hint_text})[/dim]" if hint_text else ""),
-              markup=True, highlight=False)
+    err.print(f"[red]failed[/red]    {escape(printable(path))}: {stage}: {escape(printable(reason or ''))}"
+              + (f" [dim]({hint_text})[/dim]" if hint_text else ""), markup=True, highlight=False)
 
 
 class RunDisplay:
@@ -181,7 +231,7 @@ class RunDisplay:
                 err.print(o.detail, markup=False, highlight=False)
         elif self.verbose:
             note = f"{o.tasks} tasks" if o.status == "loaded" else "already loaded, nothing changed"
-            err.print(f"[green]{o.status:<9}[/green] {o.path}: {note}"
+            err.print(f"[green]{o.status:<9}[/green] {escape(printable(o.path))}: {note}"
                       + (f", {o.rejected_records} records rejected" if o.rejected_records else ""))
 
 
@@ -193,7 +243,8 @@ def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
               f"{summary.failed} failed", highlight=False)
     failed = [o for o in summary.outcomes if o.status == "failed"]
     for o in failed[:20]:
-        out.print(f"  rejected  {o.path.name}: {o.stage}: {o.reason}", highlight=False, markup=False)
+        out.print(f"  rejected  {o.name or printable(o.path.name)}: {o.stage}: {printable(o.reason or '')}", highlight=False,
+                  markup=False)
     if len(failed) > 20:
         out.print(f"  … {len(failed) - 20} more rejected: etl status lists them")
     for kind, info in summary.warnings.as_dict().items():
@@ -203,6 +254,11 @@ def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
     if any(kind.startswith("unknown body") for kind in summary.warnings.counts):
         out.print("            (etl units --unknown lists the names to add to parsers/body_aliases.toml)",
                   highlight=False)
+    if summary.skipped_links:
+        out.print(f"  skipped   {summary.skipped_links} symbolic link(s) inside folders (not followed: name the "
+                  f"file itself to ingest it)", highlight=False)
+    for note in summary.notes:
+        out.print(f"  note      {note}", highlight=False, markup=False)
 
 
 @app.command(epilog="Examples: etl ingest data/raw/samples · etl ingest inbox/ --json > run.json · "
@@ -236,16 +292,15 @@ def ingest(
     _apply_limits()
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
-        err.print(f"[red]error[/red] {p}: no such file or folder")
-    files = list(iter_inputs([p for p in paths if p not in missing]))
+        _error(f"{printable(p)}: no such file or folder")
+    skipped: list[Path] = []
+    files = list(iter_inputs([p for p in paths if p not in missing], skipped))
     out = Console(soft_wrap=True)
-    try:
+    with _writing("ingest", verbose):
         with RunDisplay(len(files), label="ingest", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force,
                                  workers=_workers(workers), on_file=display.on_file)
-    except (WarehouseBusy, SchemaError) as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2)
+    summary.skipped_links = len(skipped)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
         raise typer.Exit(1 if summary.failed or missing else 0)
@@ -266,6 +321,8 @@ def rebuild(
     db: Path = DB_OPTION,
     raw: Path = RAW_OPTION,
     wait: float = WAIT_OPTION,
+    all_raw: bool = typer.Option(False, "--all-raw", help="take every file in the raw store, not only those "
+                                 "ingested into this warehouse (the raw store may be shared by several)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     show: int = typer.Option(10, "--show", help="tasks to list per kind of change"),
     workers: int = WORKERS_OPTION,
@@ -274,37 +331,46 @@ def rebuild(
     as_json: bool = typer.Option(False, "--json", help="print the run summary and the diff as JSON, nothing else"),
     verbose: bool = VERBOSE_OPTION,
 ) -> None:
-    """Re-derive the whole warehouse from the raw store, then swap it in atomically.
+    """Re-derive the warehouse from the files ingested into it, then swap it in atomically.
 
-    Files whose parse the cache holds for this parser version are not parsed again.
-    The old warehouse stays readable, and untouched if the rebuild fails or is
-    killed. Prints the tasks added, removed and changed against it. Exit status
-    0 when every file loaded, 1 when some were rejected (the new warehouse is in
-    place), 2 when the rebuild did not happen (the old warehouse is as it was)."""
+    The raw store is the source of truth: the rebuild takes the files this
+    warehouse took (its record, <db>.raw.jsonl), whatever state the warehouse
+    file is in; a damaged one is kept aside under another name. Files whose
+    parse the cache holds for this parser version are not parsed again. The old
+    warehouse stays readable, and untouched if the rebuild fails or is killed.
+    Prints the tasks added, removed and changed against it. Exit status 0 when
+    every file loaded, 1 when some were rejected (the new warehouse is in place),
+    2 when the rebuild did not happen (the old warehouse is as it was)."""
     from .ingest import RawStore
     from .rebuild import rebuild as run_rebuild
 
     _apply_limits()
     out = Console(soft_wrap=True)
-    total = len(RawStore(raw).objects())
-    try:
+    with _writing("rebuild", verbose):
+        total = len(RawStore(raw).objects())
         with RunDisplay(total, label="rebuild", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=display.on_file,
-                                 workers=_workers(workers), use_cache=not no_cache)
-    except (WarehouseBusy, SchemaError) as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2)
-    except Exception as exc:
-        err.print(f"[red]rebuild failed[/red], the warehouse is unchanged: {type(exc).__name__}: {exc}")
-        if verbose:
-            err.print_exception()
-        raise typer.Exit(2)
+                                 workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw)
     summary, diff = result.summary, result.diff
     if as_json:
         doc = summary.to_json() | {"documents_before": diff.documents_before, "documents_after": diff.documents_after,
-                                   "added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed)}
+                                   "added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed),
+                                   "took": result.took, "not_taken": result.not_taken, "missing": result.missing,
+                                   "whole_store": result.whole_store, "damaged": result.damaged,
+                                   "set_aside": str(result.set_aside) if result.set_aside else None}
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         raise typer.Exit(1 if summary.failed else 0)
+    if result.damaged:
+        out.print(f"the old warehouse could not be read ({result.damaged}); "
+                  f"it is kept as {result.set_aside}, and the warehouse was made anew from the raw store",
+                  highlight=False, markup=False)
+    took = (f"took every file in the raw store: {result.took}" if result.whole_store else
+            f"took the {result.took} files ingested into this warehouse"
+            + (f" ({result.not_taken} other files in the raw store belong to other warehouses: not taken)"
+               if result.not_taken else ""))
+    if result.missing:
+        took += f"; {result.missing} of its files are no longer in the raw store {raw}"
+    out.print(took, highlight=False, markup=False)
     print_summary(summary, out, verb=f"rebuilt from {raw}:", target=db)
     out.print(f"documents {diff.documents_before} → {diff.documents_after}; tasks: {len(diff.added)} added, "
               f"{len(diff.removed)} removed, {len(diff.changed)} changed" + (" (no change)" if diff.unchanged else ""))
@@ -374,14 +440,19 @@ def export(
     output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
     fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or xlsx (default: from the file suffix)"),
     db: Path = DB_OPTION,
+    csv_formulas: bool = typer.Option(False, "--csv-formulas", help="write CSV cells as they are: by default a "
+                                      "cell starting with = + - @ gets a leading ' so a spreadsheet shows it "
+                                      "instead of running it as a formula"),
 ) -> None:
-    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表)."""
+    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表).
+
+    Text from the notices is written as text: no cell runs as a formula in Excel."""
     from .export import ExportError, export_relation
 
     fmt = (fmt or output.suffix.lstrip(".")).lower()
     con = _reader(db, allow_files=True)  # COPY … TO writes the parquet file itself
     try:
-        rows = export_relation(con, name, output, fmt)
+        rows = export_relation(con, name, output, fmt, csv_formulas=csv_formulas)
     except ExportError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2)
@@ -411,12 +482,21 @@ def report(
 
 
 def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None):
-    """A read-only connection; sandboxed (no other files) unless allow_files."""
+    """A read-only connection; sandboxed (no other files) unless allow_files. The
+    warehouse is read through first: a damaged one is said so in one line (exit 2)
+    instead of failing half way through a report."""
     try:
-        return warehouse.connect(db, read_only=True, sandbox=not allow_files, memory_limit=memory_limit)
-    except (FileNotFoundError, WarehouseBusy) as exc:
-        err.print(f"[red]error[/red] {exc}")
+        con = warehouse.connect(db, read_only=True, sandbox=not allow_files, memory_limit=memory_limit)
+    except (FileNotFoundError, EtlError) as exc:
+        _error(exc)
         raise typer.Exit(2)
+    try:
+        warehouse.verify(con, db)
+    except WarehouseDamaged as exc:
+        con.close()
+        _error(exc)
+        raise typer.Exit(2)
+    return con
 
 
 @app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM overdue_tasks" --format csv""")

@@ -35,6 +35,35 @@ class SchemaError(EtlError):
     stage = "load"
 
 
+class WarehouseDamaged(EtlError):
+    """The warehouse file cannot be read (truncated, garbled): `etl rebuild` restores it."""
+
+    stage = "load"
+    reason = ""  # what DuckDB said
+
+
+class DiskFull(EtlError):
+    """No space left where the run writes: the run stops, what it wrote is removed."""
+
+    stage = "load"
+
+
+class VocabularyError(EtlError):
+    """A file of parsers/ is missing or broken: no file could be parsed, so no run starts."""
+
+    stage = "pipeline"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC/EDQUOT from Python, or DuckDB's IO error that wraps it."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "no space left on device" in text or "disk quota exceeded" in text
+
+
 HINTS = {
     "read": "check that the file opens in its own program; scans need OCR first",
     "extract": "`etl inspect FILE` shows what was read from it",

@@ -1,4 +1,11 @@
-"""`etl export`: a table or view to CSV, Parquet or Excel."""
+"""`etl export`: a table or view to CSV, Parquet or Excel.
+
+The cells hold text from notices nobody vetted, so nothing in them may run as a
+formula where the file is opened (CSV/formula injection): in XLSX every text
+cell is written as text (openpyxl would store "=HYPERLINK(...)" as a live
+formula), and in CSV a cell starting with = + - @ (or a tab or carriage return)
+gets a leading apostrophe, as OWASP advises, unless the caller turns that off.
+"""
 from __future__ import annotations
 
 import csv
@@ -6,6 +13,13 @@ import datetime as dt
 from pathlib import Path
 
 FORMATS = ("csv", "parquet", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value):
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a
+    leading apostrophe (shown by no spreadsheet, and plainly visible elsewhere)."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 class ExportError(Exception):
@@ -17,8 +31,9 @@ def relations(con) -> list[str]:
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
 
 
-def export_relation(con, name: str, output: Path, fmt: str) -> int:
-    """Write every row of `name` to `output`; returns the row count."""
+def export_relation(con, name: str, output: Path, fmt: str, *, csv_formulas: bool = False) -> int:
+    """Write every row of `name` to `output`; returns the row count. csv_formulas
+    writes CSV cells as they are, formula-like ones included."""
     known = relations(con)
     if name not in known:
         raise ExportError(f"no table or view {name!r} in the warehouse; there are: {', '.join(known)}")
@@ -38,7 +53,7 @@ def export_relation(con, name: str, output: Path, fmt: str) -> int:
         with open(output, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(columns)
-            w.writerows(rows)
+            w.writerows(rows if csv_formulas else ([defuse(v) for v in row] for row in rows))
     else:
         _write_xlsx(output, name, columns, rows)
     return len(rows)
@@ -70,8 +85,10 @@ def _write_xlsx(output: Path, name: str, columns: list[str], rows: list[tuple]) 
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            if isinstance(cell.value, str) and len(cell.value) > 60:
-                cell.alignment = wrap
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula (openpyxl makes "=..." one)
+                if len(cell.value) > 60:
+                    cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     wb.save(output)

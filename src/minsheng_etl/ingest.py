@@ -20,8 +20,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derive, loader, warehouse
+from . import derive, loader, taken, warehouse
 from .checks import WarningTally, task_warnings
+from .errors import DiskFull, is_disk_full
+from .names import printable
 from .parse_cache import ParseCache
 from .parse_pool import parse_in_order
 from .pipeline import ParseRecord, file_sha256, parser_version
@@ -44,6 +46,7 @@ class FileOutcome:
     seconds: float = 0.0  # parse time (read to measure), 0 when the parse came from the cache
     cached: bool = False
     detail: str | None = None  # traceback of an unexpected error
+    name: str | None = None  # the name it came in under, printable (a rebuild reads it from the raw store)
 
 
 @dataclass
@@ -53,6 +56,9 @@ class RunSummary:
     upgraded: list[str] = field(default_factory=list)  # schema files applied to an older warehouse
     warnings: WarningTally = field(default_factory=WarningTally)
     seconds: float = 0.0
+    taken: list[dict] = field(default_factory=list)  # the raw objects this run took (taken.entry)
+    skipped_links: int = 0  # symbolic links met inside folders and not followed
+    notes: list[str] = field(default_factory=list)  # what the run has to say beside the counts
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -69,7 +75,7 @@ class RunSummary:
         """The run as data (`etl ingest --json`): counts, then one entry per file."""
         files = []
         for o in self.outcomes:
-            entry = {"path": str(o.path), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
+            entry = {"path": printable(o.path), "name": o.name or printable(o.path.name), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
                      "tasks": o.tasks, "rejected_records": o.rejected_records, "parse_seconds": o.seconds,
                      "cached": o.cached}
             if o.status == "failed":
@@ -79,13 +85,15 @@ class RunSummary:
                 "unchanged": self.count("unchanged"), "failed": self.failed, "tasks": self.tasks,
                 "parsed": sum(1 for o in self.outcomes if o.status == "loaded" and not o.cached),
                 "from_cache": sum(1 for o in self.outcomes if o.cached), "seconds": round(self.seconds, 3),
+                "skipped_links": self.skipped_links, "notes": self.notes,
                 "schema_upgraded": self.upgraded, "warnings": self.warnings.as_dict(), "outcomes": files}
 
 
-def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
+def iter_inputs(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
     """Files named, and the notice files inside folders named (recursively, sorted).
     Inside folders, symbolic links are not followed: a link loop cannot hang the
-    walk, and a link cannot pull a file from elsewhere into the raw store. A file
+    walk, and a link cannot pull a file from elsewhere into the raw store (the
+    links passed over go to `skipped`, so the summary can count them). A file
     named on the command line is read wherever its link points."""
     for path in paths:
         if not path.is_dir():
@@ -93,11 +101,17 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[Path]:
             continue
         for folder, dirs, files in os.walk(path, followlinks=False):
             dirs.sort()
+            if skipped is not None:  # os.walk lists a link to a folder among dirs and does not enter it
+                skipped += [Path(folder) / d for d in dirs if (Path(folder) / d).is_symlink()]
             for name in sorted(files):
                 child = Path(folder) / name
                 if name in SKIP_NAMES or name.startswith("~$") or child.suffix.lower() not in INPUT_SUFFIXES:
                     continue
-                if child.is_symlink() or not child.is_file():
+                if child.is_symlink():
+                    if skipped is not None:
+                        skipped.append(child)
+                    continue
+                if not child.is_file():
                     continue
                 yield child
 
@@ -108,6 +122,14 @@ class RawStore:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self.written: list[Path] = []  # objects this run copied in: removed again if the disk fills
+
+    def discard_written(self) -> None:
+        """Take back what this run copied in (a run stopped by a full disk)."""
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        self.written.clear()
+        self.clear_leftovers()
 
     @property
     def manifest(self) -> Path:
@@ -117,14 +139,15 @@ class RawStore:
         entry = {"sha256": sha256, "name": path.name, "path": str(path), "raw": str(raw.relative_to(self.root)),
                  "seen_at": dt.datetime.now().isoformat(timespec="seconds")}
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.manifest, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        # ASCII JSON: a name that is not UTF-8 (lone surrogates) is kept exactly, as \udcXX escapes
+        with open(self.manifest, "a", encoding="ascii") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=True) + "\n")
 
     def names(self) -> dict[str, dict]:
         """sha256 → the latest manifest entry (a torn last line from a crash is skipped)."""
         entries: dict[str, dict] = {}
         if self.manifest.exists():
-            for line in self.manifest.read_text(encoding="utf-8").splitlines():
+            for line in self.manifest.read_text(encoding="utf-8", errors="replace").splitlines():
                 try:
                     entry = json.loads(line)
                     entries[entry["sha256"]] = entry
@@ -151,23 +174,38 @@ class RawStore:
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
-        with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".part", delete=False) as out, open(path, "rb") as src:
-            for chunk in iter(lambda: src.read(1 << 20), b""):
-                digest.update(chunk)
-                out.write(chunk)
-        tmp = Path(out.name)
-        if digest.hexdigest() != sha256:  # the file changed while it was read: keep what was copied
-            sha256 = digest.hexdigest()
-            target = self.path_for(sha256, path.suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.replace(target)
-        self._remember(sha256, path, target)
+        tmp = None
+        try:
+            with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".part", delete=False) as out, \
+                    open(path, "rb") as src:
+                tmp = Path(out.name)
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(chunk)
+                    out.write(chunk)
+            if digest.hexdigest() != sha256:  # the file changed while it was read: keep what was copied
+                sha256 = digest.hexdigest()
+                target = self.path_for(sha256, path.suffix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp.replace(target)
+            self.written.append(target)
+            self._remember(sha256, path, target)
+        except OSError as exc:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            if is_disk_full(exc):
+                raise DiskFull(f"no space left on the disk of the raw store {self.root} (copying "
+                               f"{printable(path)})") from exc
+            raise
         return sha256, target
 
     def clear_leftovers(self) -> None:
-        """Half-copied files of a writer that was killed (only one writer runs at a time)."""
+        """Half-written files of a writer that was killed (only one writer runs at a time):
+        raw copies, and parse cache entries a worker was writing."""
         for leftover in (self.root / "tmp").glob("*.part"):
             leftover.unlink(missing_ok=True)
+        if (self.root / "parsed").is_dir():
+            for leftover in (self.root / "parsed").glob("*/*.part"):
+                leftover.unlink(missing_ok=True)
 
     def objects(self) -> list[Path]:
         base = self.root / "objects"
@@ -181,11 +219,23 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
     """Load files into the warehouse. The run works on a copy that replaces the
     warehouse when the run ends (see warehouse.writer)."""
     store = RawStore(raw_root)
+    db_path = Path(db_path)
     upgraded: list[str] = []
-    with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
-        summary = load_files(con, iter_inputs(paths), store, command=command, force=force, workers=workers,
-                             on_file=on_file)
+    skipped: list[Path] = []
+    try:
+        with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
+            summary = load_files(con, iter_inputs(paths, skipped), store, command=command, force=force,
+                                 workers=workers, on_file=on_file)
+    except DiskFull:
+        store.discard_written()  # the warehouse is as it was: so is the raw store
+        raise
     summary.upgraded = upgraded
+    summary.skipped_links = len(skipped)
+    try:  # published: now the warehouse's record of what it took (see taken.py)
+        taken.append(db_path, summary.taken)
+    except OSError as exc:
+        summary.notes.append(f"could not add to {taken.record_path(db_path)} ({exc.strerror or exc}); "
+                             f"the warehouse itself lists the files, so a rebuild still finds them")
     return summary
 
 
@@ -208,7 +258,8 @@ def _prepare(con, files: Iterable[Path], store: RawStore, cache: ParseCache, ver
     loaded by this parser version), a cached parse, or a parse."""
     for path in files:
         known = (names or {}).get(path.stem)
-        job = _Job(path, known["name"] if known else path.name, known["path"] if known else str(path))
+        job = _Job(path, printable(known["name"] if known else path.name),
+                   printable(known["path"] if known else str(path)))
         try:
             if not stat.S_ISREG(path.stat().st_mode):
                 raise IsADirectoryError(0, "not a regular file (a folder, pipe or device)")
@@ -238,9 +289,15 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     batch = loader.BatchLoader(con)
     notices = loader.NoticeIndex(con)
     touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
+    names_of: dict[str, tuple[str, str]] = {}  # sha → the exact name and path (for the warehouse's record)
+    raw_of: dict[str, Path] = {}
 
     def report(outcome: FileOutcome) -> None:
         summary.outcomes.append(outcome)
+        if outcome.sha256:
+            name, source = names_of.get(outcome.sha256, (outcome.path.name, str(outcome.path)))
+            outcome.name = printable(name)
+            summary.taken.append(taken.entry(outcome.sha256, raw_of.get(outcome.sha256, outcome.path), name, source))
         if on_file:
             on_file(outcome)
 
@@ -264,7 +321,15 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     def needs_parse(job: _Job) -> tuple[str, str, str] | None:
         return None if job.outcome or (use_cache and job.record) else (str(job.raw), job.name, str(cache.root))
 
-    jobs = _prepare(con, files, store, cache, version, force=force, names=names)
+    def remembered(jobs: Iterator[_Job]) -> Iterator[_Job]:
+        for job in jobs:
+            if job.sha:
+                known = (names or {}).get(job.path.stem)
+                names_of[job.sha] = (known["name"], known["path"]) if known else (job.path.name, str(job.path))
+                raw_of[job.sha] = job.raw
+            yield job
+
+    jobs = remembered(_prepare(con, files, store, cache, version, force=force, names=names))
     for job, parsed in parse_in_order(jobs, needs_parse=needs_parse, version=version, workers=workers):
         if job.outcome:
             if job.outcome.status == "failed":

@@ -6,10 +6,12 @@ A limit failure is not cached: raise the limit and the next run tries again.
 """
 from __future__ import annotations
 
+import math
 import os
 import resource
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
@@ -17,6 +19,13 @@ from .errors import EtlError
 
 
 class LimitExceeded(EtlError):
+    stage = "limits"
+
+
+class TimeLimitExceeded(BaseException):
+    """The time limit, raised wherever the time goes: a BaseException, so no reader's
+    or measure's `except Exception` can take it for a failure of its own."""
+
     stage = "limits"
 
 
@@ -34,12 +43,10 @@ class Limits:
     def from_env(cls) -> Limits:
         values = {}
         for f in fields(cls):
-            raw = os.environ.get(f"MINSHENG_{f.name.upper()}")
-            if raw:
-                try:
-                    values[f.name] = type(getattr(cls, f.name))(raw)
-                except ValueError as exc:
-                    raise ValueError(f"MINSHENG_{f.name.upper()}={raw!r} is not a number") from exc
+            name = f"MINSHENG_{f.name.upper()}"
+            raw = os.environ.get(name)
+            if raw is not None and raw.strip():
+                values[f.name] = _setting(name, raw, whole=isinstance(getattr(cls, f.name), int))
         return cls(**values)
 
     def describe(self) -> str:
@@ -47,6 +54,23 @@ class Limits:
 
 
 _current = Limits()
+
+
+def _setting(name: str, raw: str, *, whole: bool) -> float | int:
+    """A limit's value: a positive finite number (1e3 is a number; nan, inf, 0 and -1
+    are not limits: nan would switch a comparison off, -1 the timer)."""
+    kind = "a positive whole number" if whole else "a positive number"
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number: it must be {kind}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}={raw!r} must be {kind} (finite, above 0)")
+    if whole:
+        if not value.is_integer():
+            raise ValueError(f"{name}={raw!r} must be {kind}")
+        return int(value)
+    return value
 
 
 def current() -> Limits:
@@ -66,24 +90,39 @@ def apply(limits: Limits, *, memory: bool = False) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def time_message(seconds: float) -> str:
+    return f"took longer than {seconds:g} s to read (limit max_seconds; MINSHENG_MAX_SECONDS raises it)"
+
+
 @contextmanager
 def time_limit(seconds: float):
-    """Raise LimitExceeded in this thread after `seconds` (main thread only: signals)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    """Raise TimeLimitExceeded in this thread after `seconds` (main thread only:
+    signals). Nests: an inner limit never outlives or switches off an outer one
+    (the outer timer's remaining time is restored when the inner one ends)."""
+    if not 0 < seconds < math.inf or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expired(signum, frame):
-        raise LimitExceeded(f"took longer than {seconds:g} s to read (limit max_seconds; "
-                            f"MINSHENG_MAX_SECONDS raises it)")
+        raise TimeLimitExceeded(time_message(seconds))
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if outer and outer < seconds:  # the outer limit comes first: keep its deadline and its handler
+        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, outer)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            remaining = outer - (time.monotonic() - started)
+            if remaining <= 0:  # the outer deadline passed meanwhile: it fires now
+                signal.raise_signal(signal.SIGALRM)
+            else:
+                signal.setitimer(signal.ITIMER_REAL, remaining)
 
 
 def check_size(size: int, limits: Limits | None = None) -> None:

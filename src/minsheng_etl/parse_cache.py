@@ -36,8 +36,12 @@ class ParseCache:
         path = self.path_for(record.sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
-        tmp.write_bytes(gzip.compress(record.model_dump_json().encode(), compresslevel=3))
-        tmp.replace(path)
+        try:
+            tmp.write_bytes(gzip.compress(record.model_dump_json().encode(), compresslevel=3))
+            tmp.replace(path)
+        except BaseException:  # a full disk mid-write: no torn .part is left behind
+            tmp.unlink(missing_ok=True)
+            raise
 
     def clear(self) -> int:
         removed = 0

@@ -12,11 +12,31 @@ kernel's OOM killer) costs that file only: it is retried alone in a fresh proces
 and rejected if it kills that one too; the files queued behind it are re-queued.
 Workers start from a fork server that imported the parser once, not forked from
 the loader (which holds a DuckDB connection and its threads).
+
+Workers die with the run, three ways: each watches the run's process (a pidfd)
+and exits when it ends; each asks the kernel for SIGKILL when its parent, the
+fork server, dies (a watcher thread needs the interpreter, a long C call may
+hold it); and each lets go of the fork server's "alive" pipe, which
+multiprocessing hands every child and which otherwise keeps the fork server
+running after the run, so the kernel's signal never came. A run killed with
+kill -9 thus leaves no parser behind holding the caller's stdout; a run that
+stops short (an error, SIGINT, SIGTERM) kills its workers rather than waiting.
+
+The time limit fires wherever the time goes: a signal in the worker stops Python
+code anywhere in the parse (reading, extracting, measuring); a C call that holds
+the interpreter past the limit is ended by faulthandler's watchdog thread, which
+needs no interpreter lock, and the file is then rejected like a crash.
 """
 from __future__ import annotations
 
+import ctypes
+import faulthandler
 import multiprocessing
 import os
+import select
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +50,9 @@ from .pipeline import FileError, ParseRecord, file_sha256, parse_record
 
 LOOKAHEAD = 8
 MAX_FILES_PER_WORKER = 200
+HARD_STOP_GRACE = 10.0  # seconds past max_seconds before a stuck worker ends itself
+_PR_SET_PDEATHSIG = 1
+_in_worker = False  # set in worker processes: only they may arm the watchdog that exits the process
 J = TypeVar("J")
 Target = tuple[str, str, str | None]  # (path to read, name to report, parse cache folder)
 
@@ -45,18 +68,47 @@ def parse_path(path: str, name: str, version: str, cache_root: str | None = None
     """Parse one file (the worker entry point: only a path crosses the pipe), and
     keep the result in the parse cache unless a limit stopped it (the worker
     writes it: serialising is parse work, spread over the workers)."""
+    seconds = file_limits.current().max_seconds
+
+    def failed(stage: str, reason: str) -> ParseRecord:
+        return ParseRecord(sha256=file_sha256(path), parser_version=version, error=FileError(stage=stage,
+                                                                                          reason=reason))
+
+    if _in_worker:
+        faulthandler.dump_traceback_later(seconds + HARD_STOP_GRACE, exit=True, file=_devnull())
     try:
-        size = os.stat(path).st_size
-        file_limits.check_size(size)
-        with open(path, "rb") as fh:
-            data = fh.read()
+        with file_limits.time_limit(seconds):  # the whole file: reading, parsing, measuring
+            size = os.stat(path).st_size
+            file_limits.check_size(size)
+            with open(path, "rb") as fh:
+                data = fh.read()
+            record = parse_record(data, name, version=version)
     except file_limits.LimitExceeded as exc:
-        return ParseRecord(sha256=file_sha256(path), parser_version=version, error=FileError(stage=exc.stage,
-                                                                                          reason=str(exc)))
-    record = parse_record(data, name, version=version)
+        return failed(exc.stage, str(exc))
+    except file_limits.TimeLimitExceeded:
+        return failed("limits", file_limits.time_message(seconds))
+    except MemoryError:
+        return failed("limits", f"ran out of memory reading it (limit max_memory_mb="
+                                f"{file_limits.current().max_memory_mb}; MINSHENG_MAX_MEMORY_MB raises it)")
+    finally:
+        if _in_worker:
+            faulthandler.cancel_dump_traceback_later()
     if cache_root and (record.error is None or record.error.lasting):
-        ParseCache(Path(cache_root)).put(record)
+        try:
+            ParseCache(Path(cache_root)).put(record)
+        except (OSError, MemoryError):  # a full disk or the like: a cache miss next time, not a failed file
+            pass
     return record
+
+
+_DEVNULL = None
+
+
+def _devnull():
+    global _DEVNULL
+    if _DEVNULL is None:
+        _DEVNULL = open(os.devnull, "w")
+    return _DEVNULL
 
 
 def _args(target: Target, version: str) -> tuple:
@@ -64,7 +116,70 @@ def _args(target: Target, version: str) -> tuple:
     return path, name, version, cache_root
 
 
-def _start_worker(limits: file_limits.Limits) -> None:
+def _die_with_parent() -> None:
+    """SIGKILL this process when its parent dies (Linux; elsewhere the fork server's
+    exit still closes the workers' call pipe)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _let_go_of_the_fork_server() -> None:
+    """Close this worker's copy of the write end of the fork server's "alive" pipe:
+    the fork server exits when the run's copy closes, and workers start no processes."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is not None:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        server._forkserver_alive_fd = None
+
+
+def _exit_with_run(run_pid: int) -> None:
+    """A daemon thread that ends this worker when the run's process ends."""
+    try:
+        pidfd = os.pidfd_open(run_pid)
+    except (AttributeError, OSError):  # not Linux ≥ 5.3, or the run is already gone
+        if not _pid_alive(run_pid):
+            os._exit(1)
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])  # readable when the process exits
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-run", daemon=True).start()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _start_worker(limits: file_limits.Limits, run_pid: int) -> None:
+    global _in_worker
+    _in_worker = True
+    _let_go_of_the_fork_server()
+    _die_with_parent()
+    _exit_with_run(run_pid)
+    # SIGINT goes to the whole terminal process group: the run, not each worker, decides what stops
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     file_limits.apply(limits, memory=True)
 
 
@@ -80,7 +195,7 @@ class _Workers:
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # a worker is replaced after MAX_FILES_PER_WORKER files: whatever a reader library leaks stays bounded
         return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_start_worker,
-                                   initargs=(self.limits,), max_tasks_per_child=MAX_FILES_PER_WORKER)
+                                   initargs=(self.limits, os.getpid()), max_tasks_per_child=MAX_FILES_PER_WORKER)
 
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:
@@ -103,7 +218,8 @@ class _Workers:
             except BrokenProcessPool:
                 return ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
                     stage="worker", reason="the parser process died reading this file (a crash in a reader "
-                                           "library, or killed for using too much memory)"))
+                                           "library, killed for using too much memory, or stuck in one past "
+                                           "the time limit)"))
 
     def close(self) -> None:
         if self.executor is not None:
@@ -130,7 +246,7 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
         if future is None:
             return job, None
         try:  # the worker stops itself at max_seconds; this catches one stuck inside a C call
-            return job, future.result(timeout=pool.limits.max_seconds + 60)
+            return job, future.result(timeout=pool.limits.max_seconds + 3 * HARD_STOP_GRACE)
         except BrokenProcessPool:
             pool.reset()
             record = pool.alone(target, version)
@@ -141,6 +257,7 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
         pending = deque((j, t, pool.submit(t, version) if t else None) for j, t, _ in pending)
         return job, record
 
+    finished = False
     try:
         for job in jobs:
             target = needs_parse(job)
@@ -149,5 +266,9 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
                 yield head()
         while pending:
             yield head()
+        finished = True
     finally:
-        pool.close()
+        if finished:
+            pool.close()
+        else:  # stopped short (an error, SIGINT, SIGTERM): do not wait for files nobody will load
+            pool.reset(kill=True)

@@ -189,3 +189,65 @@ def vocabulary(name: str) -> dict:
     """One parsers/*.toml file as plain data, for modules whose word lists are
     read as they are (segmentation.toml: list markers, frames, list ends)."""
     return _load_toml(name)
+
+
+def check_vocabulary() -> None:
+    """Load every file of parsers/ once, before any file is parsed: a missing or
+    broken one would otherwise fail every file of the run as "a bug". Raises
+    VocabularyError naming the file (and line and column for TOML)."""
+    import tomllib as _toml
+
+    from . import canonical
+    from .errors import VocabularyError
+
+    def where(name: str) -> Path:
+        try:
+            return parsers_dir() / name
+        except FileNotFoundError as exc:
+            raise VocabularyError(str(exc)) from None
+
+    folder = where(".")
+    if not folder.is_dir():
+        raise VocabularyError(f"the parsers folder {folder.resolve()} does not exist (MINSHENG_PARSERS?)")
+    needed = {"columns.toml", "labels.toml", "bodies.toml", "glyphs.toml", "quantities.toml", "status.toml",
+              canonical.ALIAS_FILE, "regions.tsv"} | {p.name for p in folder.glob("*.toml")}
+    for name in sorted(needed):
+        path = where(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise VocabularyError(f"{path}: cannot read it ({exc.strerror or exc}); every parse needs it") from None
+        if name.endswith(".toml"):
+            try:
+                _toml.loads(data.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise VocabularyError(f"{path}: not UTF-8 (byte {exc.start})") from None
+            except _toml.TOMLDecodeError as exc:
+                raise VocabularyError(f"{path}: {_toml_position(exc, data.decode('utf-8'))}") from None
+        else:  # code<TAB>name per line
+            for no, line in enumerate(data.decode("utf-8", "replace").splitlines(), start=1):
+                if line.strip() and not line.startswith("#") and "\t" not in line:
+                    raise VocabularyError(f"{path}: line {no}, column 1: expected a code and a name separated "
+                                          f"by a tab")
+    load.cache_clear()
+    vocabulary.cache_clear()
+    canonical.load.cache_clear()
+    try:  # now what the files say: keys every parse reads, patterns that must compile
+        load()
+        canonical.load()
+    except (KeyError, TypeError, ValueError, AttributeError, regex.error) as exc:
+        raise VocabularyError(f"{parsers_dir()}: a file of the vocabulary is not in the expected shape "
+                              f"({type(exc).__name__}: {exc})") from None
+
+
+def _toml_position(exc, text: str) -> str:
+    """tomllib says "Invalid value (at line 3, column 7)" or "(at end of document)":
+    the place first, as a line and column either way."""
+    m = regex.search(r"^(.*) \(at line (\d+), column (\d+)\)$", str(exc))
+    if m:
+        return f"line {m.group(2)}, column {m.group(3)}: {m.group(1)}"
+    m = regex.search(r"^(.*) \(at end of document\)$", str(exc))
+    if m:
+        lines = text.split("\n")
+        return f"line {len(lines)}, column {len(lines[-1]) + 1}: {m.group(1)} (at the end of the file)"
+    return str(exc)

@@ -1,9 +1,12 @@
 """`etl rebuild`: re-derive the whole warehouse from the raw store.
 
-Every file in the raw store is re-read into a new warehouse file; the old one is
-replaced in one atomic rename only when that worked, so a failed or killed
-rebuild leaves it untouched (warehouse.writer). Before the swap the new tasks
-are compared with the old: added, removed, changed.
+Every file the warehouse took (its record, taken.py: not every file in the shared
+raw store) is re-read into a new warehouse file; the old one is replaced in one
+atomic rename only when that worked, so a failed or killed rebuild leaves it
+untouched (warehouse.writer). Before the swap the new tasks are compared with
+the old: added, removed, changed. The raw store is the source of truth, so a
+damaged warehouse (truncated, garbled) is no obstacle: it is kept aside under
+another name, named in the output, and the rebuild makes the warehouse anew.
 """
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import warehouse
+from . import taken, warehouse
+from .errors import EtlError
 from .ingest import FileOutcome, RawStore, RunSummary, load_files
 
 _SIGNATURE = """
@@ -42,13 +46,20 @@ class TaskDiff:
 class RebuildResult:
     summary: RunSummary
     diff: TaskDiff
+    damaged: str | None = None  # why the old warehouse could not be read
+    set_aside: Path | None = None  # where the damaged warehouse was kept
+    took: int = 0  # files taken: the ones ingested into this warehouse
+    not_taken: int = 0  # files in the raw store that other warehouses took
+    missing: int = 0  # files the warehouse took that the raw store no longer holds
+    whole_store: bool = False  # no record of what it took: every file in the raw store
 
 
-def diff_against(con, old_db: Path) -> TaskDiff:
-    """Compare the tasks of the connection's warehouse with those of `old_db`."""
+def diff_against(con, old_db: Path | None) -> TaskDiff:
+    """Compare the tasks of the connection's warehouse with those of `old_db` (None:
+    there is none to compare with)."""
     diff = TaskDiff(documents_after=con.execute("SELECT count(*) FROM documents").fetchone()[0])
     new = {tid: (content, sig) for tid, content, sig in con.execute(_SIGNATURE.format(db="")).fetchall()}
-    if not old_db.exists():
+    if old_db is None or not old_db.exists():
         diff.added = sorted((tid, c) for tid, (c, _) in new.items())
         return diff
     quoted = str(old_db).replace("'", "''")
@@ -68,17 +79,45 @@ def diff_against(con, old_db: Path) -> TaskDiff:
     return diff
 
 
+class NothingToRebuild(EtlError):
+    stage = "load"
+
+
 def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 0, use_cache: bool = True,
-            on_file: Callable[[FileOutcome], None] | None = None) -> RebuildResult:
-    """Every raw file into a new warehouse; files whose parse the cache holds for
-    this parser version are not parsed again (unless use_cache is False)."""
+            all_raw: bool = False, on_file: Callable[[FileOutcome], None] | None = None) -> RebuildResult:
+    """The files this warehouse took (all_raw: every file in the raw store) into a
+    new warehouse; files whose parse the cache holds for this parser version are
+    not parsed again (unless use_cache is False)."""
+    db_path = Path(db_path)
     store = RawStore(raw_root)
-    objects = store.objects()
-    names = store.names()
-    for obj in objects:  # a file the manifest does not know keeps its stored name
-        names.setdefault(obj.stem, {"name": obj.name, "path": str(obj)})
+    in_store = {obj.stem: obj for obj in store.objects()}
     with warehouse.writer(db_path, wait=wait, fresh=True, command="etl rebuild") as con:
+        problem = warehouse.health(db_path)  # under the writer lock: nobody changes it meanwhile
+        record = taken.read(db_path)
+        for sha, item in (taken.from_warehouse(db_path) if problem is None else {}).items():
+            record.setdefault(sha, item)
+        whole_store = all_raw or (not record and db_path.exists())  # a damaged warehouse older than its record
+        if not record and not whole_store:
+            raise NothingToRebuild(f"there is no warehouse at {db_path} and no record of files taken into one "
+                                   f"({taken.record_path(db_path).name}): `etl ingest` files into it, or "
+                                   f"`etl rebuild --all-raw` takes every file in the raw store {raw_root}")
+        if whole_store:
+            manifest = store.names()  # the names the files came in under, where the store knows them
+            record |= {sha: taken.entry(sha, obj, manifest.get(sha, {}).get("name", obj.name),
+                                        manifest.get(sha, {}).get("path", str(obj)))
+                       for sha, obj in in_store.items() if sha not in record}
+        shas = sorted(record)
+        objects = [in_store[sha] for sha in shas if sha in in_store]
+        names = {sha: {"name": record[sha]["name"], "path": record[sha]["path"]} for sha in shas}
         summary = load_files(con, objects, store, command="rebuild", force=True, workers=workers, on_file=on_file,
                              names=names, use_cache=use_cache)
-        diff = diff_against(con, Path(db_path))
-    return RebuildResult(summary, diff)
+        diff = diff_against(con, None if problem else db_path)
+        aside = warehouse.set_aside(db_path) if problem else None
+    result = RebuildResult(summary, diff, damaged=problem.reason if problem else None, set_aside=aside,
+                           took=len(objects), not_taken=len(in_store.keys() - record.keys()),
+                           missing=len(record.keys() - in_store.keys()), whole_store=whole_store)
+    try:
+        taken.replace(db_path, [record[o.sha256] for o in summary.outcomes if o.sha256 in record])
+    except OSError as exc:
+        summary.notes.append(f"could not write {taken.record_path(db_path)} ({exc.strerror or exc})")
+    return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import glob
 import hashlib
 import os
 import re
@@ -23,10 +24,11 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import SchemaError, WarehouseBusy
+from .errors import DiskFull, SchemaError, WarehouseBusy, WarehouseDamaged, is_disk_full
 from .profiles import schemas_dir
 
 DEFAULT_DB = Path("data/curated/minsheng.duckdb")
+_LOCKED = re.compile(r"\block\b", re.IGNORECASE)
 _SCHEMA_FILE = re.compile(r"^(\d{3})_([\w-]+)\.sql$")
 
 
@@ -47,6 +49,28 @@ def schema_head() -> int:
 def _lock_holder(message: str) -> str:
     m = re.search(r"\(PID (\d+)\)", message)
     return f"process {m.group(1)}" if m else "another process"
+
+
+def damaged(db_path: Path, exc: BaseException) -> WarehouseDamaged:
+    """The one line every command prints for a warehouse it cannot read."""
+    reason = " ".join(str(exc).split())[:200]
+    damage = WarehouseDamaged(f"the warehouse {db_path} is damaged ({reason}): `etl rebuild` restores it from the "
+                              f"raw store")
+    damage.reason = reason
+    return damage
+
+
+def verify(con, db_path: Path) -> None:
+    """Read every block of every table, so a truncated or garbled file is found now
+    (DuckDB opens a truncated file and fails only on the block that is missing).
+    One aggregate per column: a full scan, which DuckDB does at memory speed."""
+    try:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
+                                            "current_database() AND schema_name = 'main'").fetchall()]
+        for table in tables:
+            con.execute(f'SELECT count(*), max(hash(COLUMNS(*))) FROM "{table}"').fetchall()
+    except duckdb.Error as exc:
+        raise damaged(db_path, exc) from exc
 
 
 def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0, sandbox: bool = False,
@@ -70,8 +94,12 @@ def connect(db_path: Path | str, *, read_only: bool = False, wait: float = 0.0, 
                 config["lock_configuration"] = True
             con = duckdb.connect(str(db_path), read_only=read_only, config=config)
             break
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
+        except duckdb.Error as exc:
+            if is_disk_full(exc):
+                raise DiskFull(f"no space left on the disk of {db_path}") from exc
+            if not _LOCKED.search(str(exc)):  # (not "block", which a checksum error names)
+                if db_path.exists():  # it exists but DuckDB cannot open it: truncated, garbled, not DuckDB
+                    raise damaged(db_path, exc) from exc
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
@@ -217,8 +245,36 @@ def _scratch_path(db_path: Path) -> Path:
 
 def _remove_scratch(db_path: Path) -> None:
     """Copies left by a writer that was killed (we hold the lock: none is live)."""
-    for leftover in db_path.parent.glob(f"{db_path.name}.*.tmp*"):
+    for leftover in db_path.parent.glob(f"{glob.escape(db_path.name)}.*.tmp*"):
         leftover.unlink(missing_ok=True)
+
+
+def health(db_path: Path) -> WarehouseDamaged | None:
+    """None when the warehouse is absent or whole; the damage otherwise (caller holds the lock)."""
+    if not db_path.exists():
+        return None
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        return damaged(db_path, exc)
+    try:
+        verify(con, db_path)
+    except WarehouseDamaged as exc:
+        return exc
+    finally:
+        con.close()
+    return None
+
+
+def set_aside(db_path: Path) -> Path:
+    """Keep a damaged warehouse under another name before a rebuild replaces it: a
+    hard link, so the warehouse stays in place until the new one is renamed over it."""
+    aside = db_path.with_name(f"{db_path.name}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    try:
+        os.link(db_path, aside)
+    except OSError:  # a file system without hard links: a copy
+        shutil.copyfile(db_path, aside)
+    return aside
 
 
 def publish(scratch: Path, db_path: Path) -> None:
@@ -245,18 +301,32 @@ def writer(db_path: Path | str, *, wait: float = 0.0, fresh: bool = False, comma
     with writer_lock(db_path, wait=wait, command=command):
         _remove_scratch(db_path)
         scratch = _scratch_path(db_path)
-        if db_path.exists() and not fresh:
-            shutil.copyfile(db_path, scratch)
-        con = connect(scratch, on_migrate=on_migrate)
-        # DuckDB's buffer pool would otherwise grow toward 80% of RAM with the warehouse;
-        # a writer's statements are batch inserts and per-region reads, which fit well in this
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
-        try:
+        con = None
+        try:  # whatever fails from here on (a full disk mid-copy included), the scratch copy goes
+            if db_path.exists() and not fresh:
+                problem = health(db_path)  # an ingest cannot add to what it cannot read
+                if problem:
+                    raise problem
+                shutil.copyfile(db_path, scratch)
+            try:
+                con = connect(scratch, on_migrate=on_migrate)
+            except WarehouseDamaged as exc:  # the copy is the warehouse: name the warehouse
+                raise WarehouseDamaged(str(exc).replace(str(scratch), str(db_path))) from exc
+            # DuckDB's buffer pool would otherwise grow toward 80% of RAM with the warehouse;
+            # a writer's statements are batch inserts and per-region reads, which fit well in this
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
             yield con
             con.execute("CHECKPOINT")
-        except BaseException:
             con.close()
+            con = None
+            publish(scratch, db_path)
+        except BaseException as exc:
+            if con is not None:
+                try:
+                    con.close()
+                except duckdb.Error:
+                    pass
             _remove_scratch(db_path)
+            if is_disk_full(exc) and not isinstance(exc, DiskFull):
+                raise DiskFull(f"no space left on the disk of {db_path} (writing its working copy)") from exc
             raise
-        con.close()
-        publish(scratch, db_path)

@@ -2,6 +2,7 @@
 bytes, never by trusting the file's suffix."""
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 
@@ -36,6 +37,10 @@ def sniff(data: bytes) -> str:
                         (b"{\\rtf", "an RTF document")):
         if head.startswith(magic):
             raise ReadError(f"{name}, not a notice we can read (scans need OCR, which is not supported)")
+    # UTF-16 text is half NUL bytes: its byte order mark says so before the NUL check
+    # would call it binary (Notepad's "Unicode" is UTF-16 LE with a BOM)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
+        head = head[:len(head) - len(head) % 2].decode("utf-16", errors="replace").encode("utf-8")
     lowered = head.lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or (b"<body" in lowered) or (
             b"<table" in lowered and b"</" in lowered) or b"<meta" in lowered:
