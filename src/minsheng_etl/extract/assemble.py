@@ -62,11 +62,8 @@ def list_year(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> int
 
 def reports_progress(facts: Facts) -> bool:
     """Does the notice report on tasks (a period's progress or a year-end account)
-    rather than assign them? Read from its period and title."""
-    if facts.period:
-        return True
-    title = to_simplified(squash_all(facts.title))
-    return bool(title and (_INTERIM.search(title) or _COMPLETION.search(title)))
+    rather than assign them? Read from its title and period."""
+    return bool(report_kind(facts.title) or report_kind(facts.period))
 
 
 def list_kind(heading: str | None, facts: Facts, drafts: list[TaskDraft]) -> str:
