@@ -200,6 +200,7 @@ def test_list_kind_from_title_and_period():
     assert kind("2023年建议提案办理情况") == ("completion", 2023)
     assert kind("2023年1-11月民生实事完成情况", period="1-11月") == ("progress", 2023)
     assert kind("2024年为民办实事项目") == ("plan", 2024)
+    assert kind("关于印发2024年重点项目建设进度安排的通知") == ("plan", 2024)
     assert kind("2024年重点工作台账", progress=True) == ("progress", 2024)
 
 

@@ -62,6 +62,7 @@ class _Words:
     as_of: regex.Pattern
     year_parts: dict[str, int]
     progress_words: regex.Pattern
+    schedules: regex.Pattern
     completion_words: regex.Pattern
     whole_year: tuple[str, ...]
 
@@ -93,6 +94,7 @@ def words() -> _Words:
         as_of=regex.compile(d["period"]["as_of"]),
         year_parts=dict(d["period"]["year_parts"]),
         progress_words=regex.compile(_alternation(d["list_kind"]["progress"])),
+        schedules=regex.compile(_alternation(d["list_kind"]["schedules"])),
         completion_words=regex.compile(_alternation(d["list_kind"]["completion"])),
         whole_year=tuple(d["list_kind"]["whole_year"]),
     )
@@ -498,11 +500,11 @@ def report_kind(text: str | None) -> str | None:
     """What a title or heading says its list is: a period's report ("progress"), a
     year-end account ("completion"), or nothing (a whole-year period alone says
     nothing: 全年 also heads plans)."""
-    simp = _simp(text)
+    w = words()
+    simp = w.schedules.sub("", _simp(text))
     if not simp:
         return None
     period = period_in(simp)
-    w = words()
     if period and period not in w.whole_year:
         return "progress"
     if w.completion_words.search(simp):
