@@ -200,6 +200,7 @@ def test_list_kind_from_title_and_period():
     assert kind("2023年建议提案办理情况") == ("completion", 2023)
     assert kind("2023年1-11月民生实事完成情况", period="1-11月") == ("progress", 2023)
     assert kind("2024年为民办实事项目") == ("plan", 2024)
+    assert kind("关于印发2024年重点项目建设进度安排的通知") == ("plan", 2024)
     assert kind("2024年重点工作台账", progress=True) == ("progress", 2024)
 
 
@@ -277,3 +278,9 @@ def test_html_page_with_metadata_table_and_centred_two_line_title():
     assert f.title == "平顶山市人民政府办公室关于印发2013年市政府重点工作任务分解的通知"
     assert (f.issuer, f.doc_number, f.published, f.region) == (
         "平顶山市人民政府办公室", "平政办〔2013〕11号", dt.date(2013, 3, 14), "河南省平顶山市")
+
+
+def test_a_body_name_above_the_number_is_a_banner_not_the_title():
+    f = facts_of("嘉鱼县人民政府办公室", "嘉政办发〔2021〕5号", "关于印发2021年重点工作责任分解的通知", "各镇人民政府：")
+    assert (f.title, f.doc_number) == ("关于印发2021年重点工作责任分解的通知", "嘉政办发〔2021〕5号")
+    assert (f.issuer, f.region) == ("嘉鱼县人民政府办公室", "湖北省咸宁市嘉鱼县")

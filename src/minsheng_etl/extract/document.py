@@ -62,6 +62,7 @@ class _Words:
     as_of: regex.Pattern
     year_parts: dict[str, int]
     progress_words: regex.Pattern
+    schedules: regex.Pattern
     completion_words: regex.Pattern
     whole_year: tuple[str, ...]
 
@@ -93,6 +94,7 @@ def words() -> _Words:
         as_of=regex.compile(d["period"]["as_of"]),
         year_parts=dict(d["period"]["year_parts"]),
         progress_words=regex.compile(_alternation(d["list_kind"]["progress"])),
+        schedules=regex.compile(_alternation(d["list_kind"]["schedules"])),
         completion_words=regex.compile(_alternation(d["list_kind"]["completion"])),
         whole_year=tuple(d["list_kind"]["whole_year"]),
     )
@@ -173,14 +175,15 @@ def _continues(title: str, nxt: str) -> bool:
     return not _finished(title) or _finished(nxt)
 
 
-def _join_title(paras: list[Paragraph], start: int) -> str:
-    title, simp = squash_all(paras[start].text), _simp(paras[start].text)
+def _join_title(paras: list[Paragraph], start: int) -> tuple[str, int]:
+    """The title starting at `start` with its wrapped lines, and the index after it."""
+    title, simp, end = squash_all(paras[start].text), _simp(paras[start].text), start + 1
     for p in paras[start + 1:start + 5]:  # a title wraps over at most five lines
         nxt = _simp(p.text)
         if not _continues(simp, nxt):
             break
-        title, simp = title + squash_all(p.text), simp + nxt
-    return title
+        title, simp, end = title + squash_all(p.text), simp + nxt, end + 1
+    return title, end
 
 
 def _title_start(paras: list[Paragraph]) -> int | None:
@@ -221,11 +224,18 @@ def _first_title_like(paras: list[Paragraph]) -> int | None:
 
 def find_title(paras: list[Paragraph]) -> str | None:
     """The notice's own title with its wrapped lines joined; where the page has no
-    title line, its first heading; else its first title-like line."""
+    title line, its first heading; else its first title-like line. A body's name
+    standing alone above the title (a banner without 文件) is not the title."""
     for finder in (_title_start, _first_heading, _first_title_like):
         start = finder(paras)
-        if start is not None:
-            return _join_title(paras, start)
+        if start is None:
+            continue
+        title, end = _join_title(paras, start)
+        if _body_name(title):
+            below = _title_start(paras[end:])
+            if below is not None:
+                title, _ = _join_title(paras, end + below)
+        return title
     return None
 
 
@@ -370,10 +380,13 @@ def find_issuer(paras: list[Paragraph], title: str | None, meta: dict[str, str] 
     """The 发文机关: a 红头 banner, a metadata 发文机关, the signature, the title's
     "X关于", a 来源 naming a body, a quoted notice title; else None."""
     meta = meta or {}
-    for p in paras:
+    for p, nxt in zip(paras, paras[1:] + [None]):
         m = words().banner.match(_simp(p.text))
         if m:
             return _cut(squash_all(p.text), m.span("issuer"))
+        # a 红头 banner printed without 文件: the body's name right above the 文号
+        if nxt is not None and _DOC_NUMBER.fullmatch(squash_all(nxt.text)) and _body_name(p.text):
+            return squash_all(p.text)
     if meta.get("issuer"):
         return squash_all(meta["issuer"])
     if signature and signature.issuer:
@@ -487,11 +500,11 @@ def report_kind(text: str | None) -> str | None:
     """What a title or heading says its list is: a period's report ("progress"), a
     year-end account ("completion"), or nothing (a whole-year period alone says
     nothing: 全年 also heads plans)."""
-    simp = _simp(text)
+    w = words()
+    simp = w.schedules.sub("", _simp(text))
     if not simp:
         return None
     period = period_in(simp)
-    w = words()
     if period and period not in w.whole_year:
         return "progress"
     if w.completion_words.search(simp):

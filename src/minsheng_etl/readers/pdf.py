@@ -220,11 +220,12 @@ def _drop_furniture(pages: list[PageContent]) -> None:
             if ln.top < p.height * 0.1 or ln.bottom > p.height * 0.9:
                 edge_texts[regex.sub(r"\d+", "#", ln.text)] += 1
     repeated = {t for t, n in edge_texts.items() if len(pages) >= 3 and n >= 0.6 * len(pages)}
+    page_number = profiles.load().page_furniture[0]
     for p in pages:
         kept = []
         for ln in p.lines:
             at_edge = ln.top < p.height * 0.1 or ln.bottom > p.height * 0.9
-            if at_edge and (profiles.load().page_furniture[0].match(ln.text) or regex.sub(r"\d+", "#", ln.text) in repeated):
+            if at_edge and (page_number.match(ln.text) or regex.sub(r"\d+", "#", ln.text) in repeated):
                 continue
             kept.append(ln)
         p.lines = kept
