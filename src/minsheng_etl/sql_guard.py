@@ -80,8 +80,8 @@ def _check_one(statement, db: Path | None, allow_files: bool, depth: int = 0) ->
         _copy_target_ok(text, db)
         return
     words = " ".join(text.split()[:3])
-    raise NotReadOnly(f"{kind.name} statement refused ({words} …): etl query never changes the warehouse "
-                      "and only reads (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info …); "
+    raise NotReadOnly(f"{kind.name} statement refused ({words} …): etl query is read-only, it never changes "
+                      "the warehouse and only reads (SELECT, WITH, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info …); "
                       "etl ingest and etl rebuild write it, etl export writes files")
 
 
