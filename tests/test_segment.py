@@ -130,3 +130,10 @@ def test_an_inline_label_ends_with_its_sentence():
     tasks = _tasks("2024年重点工作\n1、推进城市更新，牵头单位：市住建局。其中改造小区12个。\n2、新增就业2万人，牵头单位：市人社局。\n")
     assert [(t["content"], t["units"]) for t in tasks] == [
         ("推进城市更新\n其中改造小区12个。", ["市住建局"]), ("新增就业2万人", ["市人社局"])]
+
+
+def test_points_on_their_own_lines_under_framed_paragraphs_are_not_the_list():
+    texts = ["关于提高低保水平。截至11月底：", "一是提高城市低保。", "二是提高农村低保。",
+             "关于推进人才公寓建设。截至11月底：", "一是省直公寓2.5万套。", "二是市级公寓。"]
+    chosen = plan(texts)
+    assert chosen.style == "lead" and chosen.items == {0, 3}

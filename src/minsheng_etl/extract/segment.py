@@ -149,6 +149,12 @@ def _new_style(texts: list[str]) -> tuple[str | None, int]:
     return (best, best_n) if best_n >= 2 else (None, 0)
 
 
+def _restarts(texts: list[str], style: str) -> bool:
+    """Does the numbering start again at 1 somewhere after its first item?"""
+    firsts = [m[0] for m in (markers.marker(p, style) for p in texts) if m and m[0] == 1]
+    return len(firsts) > 1
+
+
 def _inline_split(texts: list[str]) -> tuple[str, dict[int, Split]] | None:
     """Items running on inside one paragraph; None when runs restart in several
     paragraphs (一是…二是… inside each report paragraph are its points)."""
@@ -242,6 +248,8 @@ def plan(texts: list[str]) -> Plan:
                       reason=f"numbered {style} items at paragraph starts (a run of {n})")
     else:
         style, n = _new_style(visible)
+        if style and _restarts(visible, style) and _framed(visible):
+            style = None  # 一是/二是 restarting under 关于X。 paragraphs: points inside each task's report
         if style:
             result = Plan(style, ("cn", "cn_paren"), skip, reason=f"{style} items at paragraph starts ({n})")
         elif (inline := _inline_split(visible)) is not None:
