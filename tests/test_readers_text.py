@@ -50,3 +50,15 @@ def test_sniff_rejects_unknown_binary_formats_with_a_reason():
         sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     with pytest.raises(ReadError, match="PNG image"):
         sniff(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+
+
+def test_pipe_separated_rows_are_a_table():
+    from minsheng_etl.layout import Table
+    from minsheng_etl.readers.text import parse_text
+
+    layout = parse_text("2024年进展情况汇总表\n| 序号 | 项目内容 | 牵头单位 |\n|---|---|---|\n"
+                        "| 1 | 新建学校3所。 | 县教育局 |\n| 2 | 新增床位200张。 | 县民政局 |\n说明：以上为4月数据。\n")
+    tables = [b for b in layout.blocks if isinstance(b, Table)]
+    assert len(tables) == 1 and [[c.text for c in r] for r in tables[0].rows] == [
+        ["序号", "项目内容", "牵头单位"], ["1", "新建学校3所。", "县教育局"], ["2", "新增床位200张。", "县民政局"]]
+    assert layout.blocks[-1].text == "说明：以上为4月数据。"

@@ -1,13 +1,17 @@
 """Plain-text dumps: what a copy from a PDF viewer or a web page gives.
 
 Three shapes are told apart line by line:
-- tab-separated rows (two or more tabs on a line): a table row per line;
+- tab-separated rows (two or more tabs on a line) and pipe-separated rows
+  (`序号 | 项目内容 | 牵头单位 |`, as web tables copy out and Markdown writes
+  them): a table row per line;
 - tab-led cells (a line starting with a tab opens a cell, lines without a tab
   continue it, a blank line followed by a tab-led line ends the row): a table
   dumped one cell per line;
 - everything else: one paragraph per line, which repair may join.
 """
 from __future__ import annotations
+
+import regex
 
 from ..layout import Cell, Layout, Paragraph, Ref, Table
 from .encoding import decode_text
@@ -40,6 +44,14 @@ def parse_text(text: str) -> Layout:
 
     while i < len(lines):
         line = lines[i]
+        if _PIPE_RULE.match(line):
+            i += 1  # a Markdown rule under the header: |---|---|
+            continue
+        if _is_pipe_row(line):
+            pending_tsv.append([Cell([c.strip()] if c.strip() else [], Ref(line=i + 1, col=k + 1))
+                                for k, c in enumerate(_pipe_cells(line))])
+            i += 1
+            continue
         if line.count("\t") >= 2 and not line.startswith("\t"):
             pending_tsv.append([Cell([c.strip()] if c.strip() else [], Ref(line=i + 1, col=k + 1))
                                 for k, c in enumerate(line.split("\t"))])
@@ -65,6 +77,23 @@ def parse_text(text: str) -> Layout:
         i += 1
     flush_tsv()
     return Layout(blocks, source_format="text", wrapped=True)
+
+
+_PIPES = "|｜"
+_PIPE_RULE = regex.compile(r"^\s*[|｜]?\s*:?-{3,}:?\s*(?:[|｜]\s*:?-{3,}:?\s*)+[|｜]?\s*$")
+
+
+def _is_pipe_row(line: str) -> bool:
+    return sum(line.count(p) for p in _PIPES) >= 2 and not line.startswith("\t")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    cells = regex.split(r"\s*[|｜]\s*", line.strip())
+    if cells and not cells[0] and line.strip()[0] in _PIPES:
+        cells = cells[1:]  # | a | b | : the edge pipes open and close the row
+    if cells and not cells[-1] and line.strip()[-1] in _PIPES:
+        cells = cells[:-1]
+    return cells
 
 
 def _read_tab_led(lines: list[str], i: int) -> tuple[list[list[Cell]], int]:
