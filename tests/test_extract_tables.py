@@ -217,3 +217,9 @@ def test_category_rows_do_not_hide_a_remark_status_column():
     assert first.section == "一、教育类" and second.section == "二、养老类"
     assert (first.status, second.status) == ("已完成", "序时推进")
     assert second.progress == "已建成150张。"
+
+
+def test_headerless_task_ending_like_a_body_and_a_long_unit_list():
+    rows = [["1", "新建乡镇中心卫生院", "县卫生健康局、县发展改革局、县财政局", "主体工程已完工"],
+            ["2", "改扩建县第二人民医院", "县卫生健康局、县自然资源局、县住建局", "正在进行内部装修"]]
+    assert infer_columns(rows) == {0: "seq", 1: "content", 2: "units", 3: "status"}
