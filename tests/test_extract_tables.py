@@ -217,3 +217,21 @@ def test_category_rows_do_not_hide_a_remark_status_column():
     assert first.section == "一、教育类" and second.section == "二、养老类"
     assert (first.status, second.status) == ("已完成", "序时推进")
     assert second.progress == "已建成150张。"
+
+
+def test_headerless_task_ending_like_a_body_and_a_long_unit_list():
+    rows = [["1", "新建乡镇中心卫生院", "县卫生健康局、县发展改革局、县财政局", "主体工程已完工"],
+            ["2", "改扩建县第二人民医院", "县卫生健康局、县自然资源局、县住建局", "正在进行内部装修"]]
+    assert infer_columns(rows) == {0: "seq", 1: "content", 2: "units", 3: "status"}
+
+
+def test_name_merged_over_a_task_split_in_two_rows_counts_once():
+    body = ("<table><tr><th>序号</th><th>项目名称</th><th>建设内容</th><th>责任单位</th></tr>"
+            '<tr><td rowspan="2">1</td><td rowspan="2">城乡供水一体化工程</td><td>新建水厂1座</td>'
+            '<td rowspan="2">县水利局</td></tr>'
+            "<tr><td>铺设供水管网120公里</td></tr>"
+            + row("2", "农村公路提升工程", "新改建农村公路50公里", "县交通运输局") + "</table>")
+    notice = notice_of(html_page(body, title="2024年县民生实事项目"))
+    first = notice.tasks[0]
+    assert first.content == "城乡供水一体化工程\n新建水厂1座\n铺设供水管网120公里"
+    assert first.units == ["县水利局"] and targets(first) == [(1, "座"), (120, "公里")]

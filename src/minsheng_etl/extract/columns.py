@@ -24,6 +24,8 @@ TEXT_FIELDS = ("name", "content", "description")
 # Fields read from one column only: a second column of the kind is dropped.
 _SINGLE_FIELDS = ("seq", "source_ref", "status", "deadline")
 _STATUS_CELL_MAX = 16  # a status cell is a few words (已完成二季度任务), not a report
+# mean lengths of a task column (新建乡镇卫生院) and of a report column with no header
+_TASK_TEXT_MIN, _REPORT_TEXT_MIN = 6, 10
 
 
 def period_rank(header: str) -> int:
@@ -169,9 +171,10 @@ def _is_seq_column(values: list[str]) -> bool:
     return len(numbers) >= 2 and None not in numbers and all(b > a for a, b in zip(numbers, numbers[1:]))
 
 
-def _is_long_text(values: list[str]) -> bool:
+def _is_text(values: list[str], min_mean: int) -> bool:
+    """Chinese text in every cell, of at least this mean length."""
     filled = [v for v in values if v]
-    return bool(filled) and sum(len(v) for v in filled) / len(filled) >= 12 and \
+    return bool(filled) and sum(len(v) for v in filled) / len(filled) >= min_mean and \
         all(regex.search(r"\p{Han}", v) for v in filled)
 
 
@@ -184,9 +187,9 @@ def _is_body_column(values: list[str]) -> bool:
 
 def infer_columns(rows: list[list[str]]) -> dict[int, str] | None:
     """Roles read from the cells of a table with no header row: a column of small
-    increasing numbers (seq), the first long text (content), short body names
-    (units), status words (status), a later long text (progress). None unless the
-    table has numbered task texts and at least one other role."""
+    increasing numbers (seq), the first long text (content), then short body names
+    (units), status words (status) and a later long text (progress). None unless
+    the table has numbered task texts and at least one other role."""
     if len(rows) < 2:
         return None
     width = max(len(r) for r in rows)
@@ -199,10 +202,13 @@ def infer_columns(rows: list[list[str]]) -> dict[int, str] | None:
             mapping[i] = "seq"
         elif _all_cells(values, is_status_cell):
             mapping[i] = "status"
-        elif _is_long_text(values):
-            mapping[i] = "progress" if "content" in mapping.values() else "content"
-        elif _is_body_column(values):
+        elif "content" not in mapping.values():
+            if _is_text(values, _TASK_TEXT_MIN):
+                mapping[i] = "content"  # the task comes first: 新建乡镇卫生院 is no body
+        elif _is_body_column(values):  # before long text: 县教育局、县财政局、县住建局 is long
             mapping[i] = "units"
+        elif _is_text(values, _REPORT_TEXT_MIN):
+            mapping[i] = "progress"
     _first_only(mapping)
     roles = set(mapping.values())
     if not {"seq", "content"} <= roles or not roles & {"units", "status", "progress"}:

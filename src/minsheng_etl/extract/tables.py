@@ -129,15 +129,19 @@ def row_to_draft(texts: list[str], mapping: dict[int, str], ref, line_texts: lis
 
 
 def merge_into(previous: TaskDraft, extra: TaskDraft) -> None:
-    """A task split over two rows: text fields join with a line break."""
+    """A task split over two rows: text fields join with a line break; a line the
+    first row already has (a cell merged over both rows, e.g. the name beside two
+    description rows) is not repeated."""
     for name in _JOINED_FIELDS:
         add = getattr(extra, name)
         if not add:
             continue
         have = getattr(previous, name)
-        if have and squash_all(add) == squash_all(have):
+        seen = {squash_all(line) for line in (have or "").split("\n")}
+        new = [line for line in add.split("\n") if squash_all(line) not in seen]
+        if have and not new:
             continue
-        setattr(previous, name, f"{have}\n{add}" if have else add)
+        setattr(previous, name, "\n".join([have, *new]) if have else add)
     if extra.source_ref and not previous.source_ref:
         previous.source_ref = extra.source_ref
 

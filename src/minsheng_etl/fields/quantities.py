@@ -20,7 +20,6 @@ from .numerals import CN_DIGITS, cn_to_int
 
 MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 12,000 or 1200 or 4.5
-_CMP_WORDS = "≥|≤|>|<|＞|＜|不少于|不低于|不超过|不高于|力争|达到|超过"
 # a Chinese numeral that is only powers of ten (百万家庭, 千亿级) means "many", not a count
 _POWERS_ONLY = regex.compile(r"[百千万亿]+")
 _RANGE = "至到~～—－-"  # "-" last: inside a character class it must not make a range
@@ -28,6 +27,8 @@ _AT_LEAST = ("不少于", "不低于", "至少", "不小于", "超过", "达到"
 _AT_LEAST_AFTER = ("以上", "余", "多")
 _ABOUT = ("约", "左右", "近")
 _AT_MOST = ("不超过", "不高于", "小于", "低于", "以内", "以下")
+_CMP_WORDS = "|".join(regex.escape(w) for w in sorted(("≥", "≤", ">", "<", "＞", "＜") + _AT_LEAST + _AT_MOST,
+                                                       key=len, reverse=True))
 # Characters before a Chinese numeral that make it part of a word (统一, 唯一, 进一步).
 _CN_WORD_BEFORE = set("统唯同单划逐专之进第万其合归整不均如另若任每周星礼初")
 
@@ -205,7 +206,7 @@ def _bare_multiplier_ok(masked: str, end: int) -> bool:
     """万 or 亿 standing as the unit: an amount only where no noun follows (规模超过400亿。),
     not 13.3万常住人口, where the number counts a noun that has no measure word."""
     nxt = masked[end:end + 1]
-    return not (nxt and regex.match(r"\p{Han}", nxt)) or masked.startswith(("以上", "以内", "左右", "以下"), end)
+    return not (nxt and regex.match(r"\p{Han}", nxt)) or masked.startswith(("以上", "以内", "以下", "左右"), end)
 
 
 def _range_first(masked: str, start: int, mult: str | None) -> tuple[Decimal, int] | None:
