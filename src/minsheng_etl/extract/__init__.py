@@ -7,12 +7,19 @@ records validated against the contract in models.py.
 """
 from __future__ import annotations
 
+import regex
+
 from ..layout import Layout, Paragraph
 from . import prose, tables
 from .assemble import ExtractResult, assemble, reports_progress
 from .document import read_facts
 from .draft import TaskDraft
 from .finish import finish
+
+
+_CLOSES_NOTICE = regex.compile(
+    r"^\s*(?:[12]\d{3}|[一二〇○零][〇○零一二三四五六七八九]{3})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
+    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$|^\s*附\s*件")
 
 
 def _column_rules(draft: TaskDraft, table_state: tables.TableState) -> None:
@@ -36,9 +43,12 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
     last_seq: int | None = None
     last_table_task: TaskDraft | None = None
     prose_before_table = 0  # prose tasks read before the first table task
+    notice_closed = False  # a signature date or an 附件 line after them: they were the covering notice's
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             prose.feed(state, block)
+            if state.tasks and not table_tasks and _CLOSES_NOTICE.match(block.text):
+                notice_closed = True
             continue
         for kind, payload in tables.table_rows(block, table_state):
             if kind == "header":
@@ -77,7 +87,12 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
     if not table_tasks:
         return state.tasks, progress_headers
     # a numbered list before a task table belongs to the covering notice (a ①–⑥
-    # summary, its requirements or attachments): the table is the task list
+    # summary, its requirements): the table is the task list. Unless it is a task
+    # list itself: no signature or 附件 line closes it and its items carry fields.
+    before = state.tasks[:prose_before_table]
+    if not notice_closed and any(d.units or d.resp_units or d.co_units or d.lead_officials or d.deadline
+                                 or d.has_progress_field for d in before):
+        prose_before_table = 0
     prose_tasks = state.tasks[prose_before_table:]
     if prose_before_table and notes is not None:
         notes.append(f"prose: {prose_before_table} numbered items before the task table belong to the covering "
