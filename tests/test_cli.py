@@ -62,4 +62,4 @@ def test_query_is_read_only(tmp_path):
     db = tmp_path / "w.duckdb"
     runner.invoke(app, ["ingest", str(tmp_path), "--db", str(db), "--raw", str(tmp_path / "raw")])
     result = runner.invoke(app, ["query", "DELETE FROM tasks", "--db", str(db)])
-    assert result.exit_code == 2 and "read-only" in result.output.lower()
+    assert result.exit_code == 2 and "query refused" in result.output and "never changes the warehouse" in result.output

@@ -264,3 +264,14 @@ def test_torn_parse_cache_entries_are_cleaned_and_skipped_links_counted(tmp_path
     assert not torn.exists()
     out = json.loads(etl("ingest", src, "--db", tmp_path / "m.duckdb", "--raw", raw, "--json").stdout)
     assert out["skipped_links"] == 2
+
+
+def test_a_low_memory_cap_on_the_parsers_rejects_files_not_the_run(tmp_path):
+    """Under a tight MINSHENG_MAX_MEMORY_MB the parsers cannot even start their threads:
+    each file is rejected with a reason, the run finishes (exit 1), no traceback."""
+    proc = etl("ingest", notices(tmp_path / "in", 200, 300), "--db", tmp_path / "m.duckdb", "--raw",
+               tmp_path / "raw", "-j", "2", "--json", env={"MINSHENG_MAX_MEMORY_MB": "50"})
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["files"] == 2 and all(o["status"] in ("loaded", "failed") for o in out["outcomes"])
+    assert all(o["reason"] for o in out["outcomes"] if o["status"] == "failed")

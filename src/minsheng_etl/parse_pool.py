@@ -74,8 +74,13 @@ def parse_path(path: str, name: str, version: str, cache_root: str | None = None
         return ParseRecord(sha256=file_sha256(path), parser_version=version, error=FileError(stage=stage,
                                                                                           reason=reason))
 
+    armed = False
     if _in_worker:
-        faulthandler.dump_traceback_later(seconds + HARD_STOP_GRACE, exit=True, file=_devnull())
+        try:
+            faulthandler.dump_traceback_later(seconds + HARD_STOP_GRACE, exit=True, file=_devnull())
+            armed = True
+        except (RuntimeError, OSError, MemoryError):  # no thread under a tight memory cap: the run's fallback stays
+            pass
     try:
         with file_limits.time_limit(seconds):  # the whole file: reading, parsing, measuring
             size = os.stat(path).st_size
@@ -91,7 +96,7 @@ def parse_path(path: str, name: str, version: str, cache_root: str | None = None
         return failed("limits", f"ran out of memory reading it (limit max_memory_mb="
                                 f"{file_limits.current().max_memory_mb}; MINSHENG_MAX_MEMORY_MB raises it)")
     finally:
-        if _in_worker:
+        if armed:
             faulthandler.cancel_dump_traceback_later()
     if cache_root and (record.error is None or record.error.lasting):
         try:
@@ -159,7 +164,10 @@ def _exit_with_run(run_pid: int) -> None:
         select.select([pidfd], [], [])  # readable when the process exits
         os._exit(1)
 
-    threading.Thread(target=watch, name="exit-with-run", daemon=True).start()
+    try:
+        threading.Thread(target=watch, name="exit-with-run", daemon=True).start()
+    except RuntimeError:  # no thread under a tight memory cap: the parent-death signal remains
+        os.close(pidfd)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -254,6 +262,10 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
             pool.reset(kill=True)
             record = ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
                 stage="limits", reason=f"took longer than {pool.limits.max_seconds:g} s to read (limit max_seconds)"))
+        except (Exception, MemoryError) as exc:  # the worker failed outside any file's parse (memory cap...)
+            record = ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
+                stage="worker", reason=f"the parser process failed: {type(exc).__name__}: {exc}"))
+            return job, record
         pending = deque((j, t, pool.submit(t, version) if t else None) for j, t, _ in pending)
         return job, record
 
