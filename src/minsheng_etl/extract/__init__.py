@@ -62,6 +62,8 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
             _column_rules(draft, table_state)
             if draft.section is None:
                 draft.section = state.section
+            elif "section" in (table_state.mapping or {}).values():
+                state.section = draft.section  # a category cell merged down copies out once: fill it down
             if draft.seq is None:
                 if last_table_task is not None and (draft.content or draft.progress):
                     tables.merge_into(last_table_task, draft)  # a row continued from the page before

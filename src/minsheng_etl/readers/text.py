@@ -52,7 +52,10 @@ def parse_text(text: str) -> Layout:
                                 for k, c in enumerate(_pipe_cells(line))])
             i += 1
             continue
-        if line.count("\t") >= 2 and not line.startswith("\t"):
+        continues_run = bool(pending_tsv) and line.strip() and line.count("\t") + 1 == len(pending_tsv[-1])
+        if line.count("\t") >= 2 and (not line.startswith("\t") or continues_run):
+            # (a row of a tab-separated run may start with a tab: its first cell is empty,
+            # as a merged category cell or a row continued from the one above copies out)
             pending_tsv.append([Cell([c.strip()] if c.strip() else [], Ref(line=i + 1, col=k + 1))
                                 for k, c in enumerate(line.split("\t"))])
             i += 1
