@@ -11,6 +11,7 @@ from functools import lru_cache
 import regex
 
 from . import profiles
+from .extract.markers import opens_item
 from .layout import Cell, Layout, Paragraph, Table
 from .textnorm import TERMINAL_PUNCT, squash_all, squash_layout_spaces
 
@@ -67,10 +68,6 @@ def is_page_furniture(text: str) -> bool:
     return any(p.match(text) for p in profiles.load().page_furniture)
 
 
-_MARKER_START = regex.compile(
-    r"^\s*(?:\d{1,3}\s*[.．、](?!\d)|[（(]\s*\d{1,3}\s*[）)]|[一二三四五六七八九十]{1,3}\s*、|"
-    r"[（(][一二三四五六七八九十]{1,3}[）)]|第[一二三四五六七八九十\d]{1,3}[项条章节部分]|附件)"
-)
 _FULL_DATE_END = regex.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _NO_LINE_START = "，、。；：？！）》”’%％,.;:?!)"
 _OPEN_CLOSE = (("《", "》"), ("（", "）"), ("(", ")"), ("“", "”"))
@@ -97,20 +94,12 @@ _TITLE_END = regex.compile(r"(?:通知|方案|意见|报告|情况|汇总表|一
 _ADDRESSEE = regex.compile(r"^各.{2,}(?:政府|办事处|单位|部门|局|委|办|中心|公司)$")
 
 
-def _opens_item(text: str) -> bool:
-    """A line that opens an item in any marker style (①, 一是, ●, 第一项…) or a dash-led
-    heading (——坚持推进…) starts a paragraph of its own."""
-    from .extract.markers import CLASSIC, NEW, marker
-
-    return text.startswith(("——", "－－")) or any(marker(text, style) for style in CLASSIC + NEW)
-
-
 def should_join(prev: str, nxt: str, *, prev_is_first: bool = False) -> bool:
     """Was the break between two text lines made by wrapping inside a sentence?"""
     p, n = prev.rstrip(), nxt.lstrip()
     if not p or not n:
         return False
-    if _MARKER_START.match(n) or _opens_item(n) or _starts_with_label(n) or _META_LINE.match(n) or _META_LINE.match(p):
+    if opens_item(n) or _starts_with_label(n) or _META_LINE.match(n) or _META_LINE.match(p):
         return False
     if _header_segments(n) or _header_segments(p):
         return False

@@ -18,10 +18,9 @@ from ..fields.dates import parse_date
 from ..layout import Layout, Paragraph, Table
 from ..script import to_simplified
 from ..textnorm import squash_all
+from .markers import opens_item
 
 _DOC_NUMBER = regex.compile(r"[\p{Han}]{1,8}[发办函字]\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
-_NUMBERED = regex.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|"
-                          r"\d{1,3}[.．、。](?!\d)|第[一二三四五六七八九十\d]{1,3}[项条章节部分]|[●■☑◆▲★—])")
 # a date as signatures print it, in Arabic or Chinese numerals (二〇二四年七月十日)
 _DATE = r"(?:[\d〇○零一二三四五六七八九]{4}年)?[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日"
 # a line that is only a date, or a body's name and a date (a signature on one line)
@@ -152,7 +151,7 @@ def _skipped(simp: str) -> bool:
 
 
 def _title_like(simp: str) -> bool:
-    return bool(simp) and not _is_sentence(simp) and not _NUMBERED.match(simp)
+    return bool(simp) and not _is_sentence(simp) and not opens_item(simp)
 
 
 # --- title ------------------------------------------------------------------
@@ -292,7 +291,7 @@ def read_metadata(front: list, limit: int = 12) -> dict[str, str]:
         else:
             pairs = _labelled(block.text)
             simp = _simp(block.text)
-            if not pairs and not is_chrome(simp) and (_is_sentence(simp) or _NUMBERED.match(simp)):
+            if not pairs and not is_chrome(simp) and (_is_sentence(simp) or opens_item(simp)):
                 break
         for kind, value in pairs:
             found.setdefault(kind, value)
@@ -463,7 +462,7 @@ def _covering_text(paras: list[Paragraph], title: str | None, limit: int = 3) ->
         simp = _simp(p.text)
         if not simp or _skipped(simp) or (title_simp and simp in title_simp):
             continue
-        if _NUMBERED.match(simp) or len(out) >= limit:
+        if opens_item(simp) or len(out) >= limit:
             break
         out.append(p.text)
     return out
