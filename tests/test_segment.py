@@ -137,3 +137,10 @@ def test_points_on_their_own_lines_under_framed_paragraphs_are_not_the_list():
              "关于推进人才公寓建设。截至11月底：", "一是省直公寓2.5万套。", "二是市级公寓。"]
     chosen = plan(texts)
     assert chosen.style == "lead" and chosen.items == {0, 3}
+
+
+def test_item_one_glued_to_its_lead_in_is_split_off():
+    tasks = _tasks("2020年民生实事\n《报告》指出，重点抓好15件民生实事。分别是： (1)加快建设县医院迁建项目。\n"
+                   "(2)开工新建西环路。\n(3)完成新安大道一期工程。\n")
+    assert [(t["seq"], t["content"]) for t in tasks] == [
+        (1, "加快建设县医院迁建项目。"), (2, "开工新建西环路。"), (3, "完成新安大道一期工程。")]

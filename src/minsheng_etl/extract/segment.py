@@ -238,6 +238,36 @@ def _unmarked_headings(texts: list[str], plan: Plan) -> set[int]:
     return found if any(i > first for i in found) else set()
 
 
+_INLINE_ONE = {  # item 1 glued to the lead-in before it ("…分别是： (1)加快…")
+    "arabic": regex.compile(r"(?<=[：:]\s*)1\s*[.．、。](?!\d)"),
+    "arabic_paren": regex.compile(r"(?<=[：:]\s*)[（(]\s*1\s*[）)]"),
+    "circled": regex.compile(r"(?<=[：:]\s*)①"),
+    "cn_shi": regex.compile(r"(?<=[：:]\s*)一是"),
+}
+
+
+def _glued_first_item(texts: list[str], style: str, skip: set[int]) -> dict[int, Split]:
+    """When the list's first item at a paragraph start is number 2, item 1 may sit at
+    the end of the lead-in paragraph above it, after its colon: split it off."""
+    pattern = _INLINE_ONE.get(style)
+    if pattern is None:
+        return {}
+    for i, text in enumerate(texts):
+        m = markers.marker(text, style) if i not in skip else None
+        if not m:
+            continue
+        if m[0] != 2 or i == 0:
+            return {}
+        prev = next((j for j in range(i - 1, -1, -1) if texts[j].strip()), None)
+        found = pattern.search(texts[prev]) if prev is not None else None
+        if not found:
+            return {}
+        text = texts[prev]
+        return {prev: Split(intro=text[:found.start()], pieces=[text[found.start():].strip()], tail="",
+                            sentence_items=True)}
+    return {}
+
+
 def plan(texts: list[str]) -> Plan:
     skip = _attachment_items(texts)
     skip |= _short_rolls(texts, skip)
@@ -245,6 +275,7 @@ def plan(texts: list[str]) -> Plan:
     style, n = _classic_style(visible)
     if style:
         result = Plan(style, CLASSIC[: CLASSIC.index(style)], skip,
+                      splits=_glued_first_item(visible, style, skip),
                       reason=f"numbered {style} items at paragraph starts (a run of {n})")
     else:
         style, n = _new_style(visible)
