@@ -284,3 +284,10 @@ def test_a_body_name_above_the_number_is_a_banner_not_the_title():
     f = facts_of("嘉鱼县人民政府办公室", "嘉政办发〔2021〕5号", "关于印发2021年重点工作责任分解的通知", "各镇人民政府：")
     assert (f.title, f.doc_number) == ("关于印发2021年重点工作责任分解的通知", "嘉政办发〔2021〕5号")
     assert (f.issuer, f.region) == ("嘉鱼县人民政府办公室", "湖北省咸宁市嘉鱼县")
+
+
+def test_site_chrome_in_latin_letters_and_label_lines_are_no_title():
+    facts = facts_of("top", "loading...", "2021年民生实事项目推进情况", "1.新建学校3所。")
+    assert facts.title == "2021年民生实事项目推进情况"
+    facts = facts_of("牵头单位:市工业和信息化局", "2013年市政府重点工作任务分解", "1.新建学校3所。")
+    assert facts.title == "2013年市政府重点工作任务分解"

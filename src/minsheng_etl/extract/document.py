@@ -18,6 +18,7 @@ from ..fields.dates import parse_date
 from ..layout import Layout, Paragraph, Table
 from ..script import to_simplified
 from ..textnorm import squash_all
+from .labels import label_names
 from .markers import opens_item
 
 _DOC_NUMBER = regex.compile(r"[\p{Han}]{1,8}[发办函字]\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
@@ -150,8 +151,20 @@ def _skipped(simp: str) -> bool:
             or bool(_DATE_LINE.match(simp)) or bool(w.attachment.match(simp)))
 
 
+_HAN = regex.compile(r"\p{Han}")
+
+
 def _title_like(simp: str) -> bool:
     return bool(simp) and not _is_sentence(simp) and not opens_item(simp)
+
+
+def _opens_title(simp: str) -> bool:
+    """A line a title could start with: title-like, in Chinese words (not 'top' or
+    'loading...'), and not a field label (牵头单位：…)."""
+    if not _title_like(simp) or len(_HAN.findall(simp)) < 4:
+        return False
+    labels = label_names(simp)
+    return not (labels and labels[0][0].start() == 0)
 
 
 # --- title ------------------------------------------------------------------
@@ -197,7 +210,8 @@ def _title_start(paras: list[Paragraph]) -> int | None:
             continue
         if not _title_like(simp):
             break
-        candidates.append(i)
+        if _opens_title(simp):
+            candidates.append(i)
     if not candidates:
         return None
     marked = [i for i in candidates if paras[i].heading]
@@ -208,7 +222,7 @@ def _first_heading(paras: list[Paragraph]) -> int | None:
     """A page with no title line: its first heading (a table caption, a bold line)."""
     for i, p in enumerate(paras):
         simp = _simp(p.text)
-        if p.heading and simp and not _skipped(simp) and _title_like(simp):
+        if p.heading and simp and not _skipped(simp) and _opens_title(simp):
             return i
     return None
 
@@ -216,7 +230,7 @@ def _first_heading(paras: list[Paragraph]) -> int | None:
 def _first_title_like(paras: list[Paragraph]) -> int | None:
     for i, p in enumerate(paras):
         simp = _simp(p.text)
-        if simp and not _skipped(simp) and _title_like(simp):
+        if simp and not _skipped(simp) and _opens_title(simp):
             return i
     return None
 
