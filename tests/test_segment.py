@@ -144,3 +144,12 @@ def test_item_one_glued_to_its_lead_in_is_split_off():
                    "(2)开工新建西环路。\n(3)完成新安大道一期工程。\n")
     assert [(t["seq"], t["content"]) for t in tasks] == [
         (1, "加快建设县医院迁建项目。"), (2, "开工新建西环路。"), (3, "完成新安大道一期工程。")]
+
+
+def test_a_lead_in_that_announces_progress_makes_the_list_a_report():
+    # no title says 进展: the lead-in does
+    tasks = _tasks("按照工作部署，各部门落实责任。主要进度如下：\n完成7.4万口山坪塘整治。上半年已全部完工。\n"
+                   "新建农村公路300公里。上半年已完成610公里。\n")
+    assert [(t["content"], t["progress"]) for t in tasks] == [
+        ("完成7.4万口山坪塘整治。", "上半年已全部完工。"), ("新建农村公路300公里。", "上半年已完成610公里。")]
+    assert plan(["今年将办好以下实事：", "新建学校3所。", "新增床位200张。"]).lead_in == "今年将办好以下实事："

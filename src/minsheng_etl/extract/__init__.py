@@ -7,12 +7,14 @@ records validated against the contract in models.py.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import regex
 
 from ..layout import Layout, Paragraph
 from . import prose, tables
 from .assemble import ExtractResult, assemble, reports_progress
-from .document import read_facts
+from .document import read_facts, report_kind
 from .draft import TaskDraft
 from .finish import finish
 
@@ -31,9 +33,18 @@ def _column_rules(draft: TaskDraft, table_state: tables.TableState) -> None:
         draft.why.setdefault("section", "the category row or column above the task")
 
 
-def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list[TaskDraft], list[str]]:
-    """Task drafts in document order, and the progress column headers seen. notes
-    collects why the lists were chosen (etl inspect --explain)."""
+@dataclass
+class Reading:
+    """What extraction learnt about the lists besides the drafts: why they were chosen
+    (etl inspect --explain) and the sentence that introduced the prose list."""
+
+    notes: list[str] = field(default_factory=list)
+    lead_in: str | None = None
+
+
+def extract_drafts(layout: Layout, reading: Reading | None = None) -> tuple[list[TaskDraft], list[str]]:
+    """Task drafts in document order, and the progress column headers seen."""
+    notes = reading.notes if reading is not None else None
     paragraphs = layout.paragraphs()
     state = prose.new_state([p.text for p in paragraphs])
     table_state = tables.TableState()
@@ -86,6 +97,9 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
             notes.append(f"tables: {len(table_tasks)} rows read as tasks, columns mapped by header or by their values")
         if state.plan is not None:
             notes.append(f"prose: {state.plan.reason}")
+            if state.plan.lead_in:
+                reading.lead_in = state.plan.lead_in
+                notes.append(f"prose: introduced by “{state.plan.lead_in}”")
     if not table_tasks:
         return state.tasks, progress_headers
     # a numbered list before a task table belongs to the covering notice (a ①–⑥
@@ -110,10 +124,11 @@ def extract_drafts(layout: Layout, notes: list[str] | None = None) -> tuple[list
 
 
 def extract(layout: Layout) -> ExtractResult:
-    notes: list[str] = []
-    drafts, progress_headers = extract_drafts(layout, notes)
+    reading = Reading()
+    drafts, progress_headers = extract_drafts(layout, reading)
     facts = read_facts(layout, progress_headers)
-    finish(drafts, reports_progress(facts))
+    # a report: the title or period says so, or the list's lead-in does (…主要进度如下：)
+    finish(drafts, reports_progress(facts) or bool(report_kind(reading.lead_in)))
     result = assemble(facts, drafts)
-    result.segmentation = notes
+    result.segmentation = reading.notes
     return result

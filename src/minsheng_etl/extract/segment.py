@@ -45,6 +45,7 @@ class Plan:
     splits: dict[int, Split] = field(default_factory=dict)
     items: set[int] = field(default_factory=set)  # openers of unnumbered items ('lead', 'plain')
     reason: str = ""
+    lead_in: str | None = None  # the sentence that introduces the list (…主要进度如下：)
 
 
 @lru_cache(maxsize=1)
@@ -299,4 +300,23 @@ def plan(texts: list[str]) -> Plan:
     if skip:
         result.reason += f"; set aside {len(skip)} numbered lines that are not tasks (attachments, name rolls)"
     result.headings = _unmarked_headings(texts, result)
+    result.lead_in = _lead_in(texts, result)
     return result
+
+
+def _lead_in(texts: list[str], plan: Plan) -> str | None:
+    """The sentence right before the first item when it introduces the list (ends with
+    a colon or 如下): it says what the list is (…主要进度如下： a report)."""
+    opened = [i for i, t in enumerate(texts) if i not in plan.skip and _is_item(t, i, plan)]
+    first = min(opened + list(plan.splits), default=None)
+    if first is None:
+        return None
+    if first in plan.splits:
+        text = plan.splits[first].intro
+    else:
+        before = [j for j in range(first - 1, max(first - 3, -1), -1) if squash_all(texts[j])]
+        text = texts[before[0]] if before else ""
+    text = squash_all(text)
+    if not text.endswith(tuple(_words()["lead_in_endings"])):
+        return None
+    return regex.split(r"[。！？!?]", text)[-1] or None
