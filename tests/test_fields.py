@@ -158,3 +158,26 @@ def test_glued_numbered_points_are_put_apart():
 def test_normalize_block_drops_blank_lines_and_layout_spaces():
     assert normalize_block(" 截至6月底，已建设 2809 套。\n\n") == "截至6月底，已建设2809套。"
     assert normalize_block("   ") is None
+
+
+def test_every_comparator_word_reads_as_its_kind_and_negations_win():
+    """不低于 is at least, never its tail 低于 (at most); 不超过 is at most, never 超过."""
+    import tomllib
+
+    from minsheng_etl.fields.quantities import find_quantities
+    from minsheng_etl.profiles import parsers_dir
+
+    table = tomllib.loads((parsers_dir() / "quantities.toml").read_text(encoding="utf-8"))["comparators"]
+    kinds = {"at_least": ">=", "at_most": "<=", "about": "~"}
+    for kind, comparator in kinds.items():
+        for word in table[f"{kind}_before"]:
+            found = find_quantities(f"合格率{word}98.5%")
+            assert [(q.value, q.comparator) for q in found] == [(98.5, comparator)], word
+        for word in table[f"{kind}_after"]:
+            found = find_quantities(f"新增就业300人{word}")
+            assert [(q.value, q.comparator) for q in found] == [(300, comparator)], word
+    for text, comparator in (("不低于98.5%", ">="), ("低于98.5%", "<="), ("不少于30个", ">="), ("少于30个", "<="),
+                             ("不小于95%", ">="), ("小于95%", "<="), ("不超过10%", "<="), ("超过10%", ">="),
+                             ("不高于5%", "<="), ("高于5%", ">="), ("5%以上", ">="), ("5%以下", "<="),
+                             ("5%以内", "<="), ("约300人", "~"), ("300人左右", "~"), ("300人", None)):
+        assert [q.comparator for q in find_quantities(text)] == [comparator], text

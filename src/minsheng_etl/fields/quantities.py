@@ -23,12 +23,22 @@ _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"  # 12,000 or 1200 or 4.5
 # a Chinese numeral that is only powers of ten (百万家庭, 千亿级) means "many", not a count
 _POWERS_ONLY = regex.compile(r"[百千万亿]+")
 _RANGE = "至到~～—－-"  # "-" last: inside a character class it must not make a range
-_AT_LEAST = ("不少于", "不低于", "至少", "不小于", "超过", "达到", "达", "保持在", "稳定在", "力争")
-_AT_LEAST_AFTER = ("以上", "余", "多")
-_ABOUT = ("约", "左右", "近")
-_AT_MOST = ("不超过", "不高于", "小于", "低于", "以内", "以下")
-_CMP_WORDS = "|".join(regex.escape(w) for w in sorted(("≥", "≤", ">", "<", "＞", "＜") + _AT_LEAST + _AT_MOST,
-                                                       key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _comparator_words() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(word, comparator) pairs before and after a figure, longest word first
+    (parsers/quantities.toml [comparators])."""
+    table = profiles.vocabulary("quantities.toml").get("comparators", {})
+    kinds = {"at_least": ">=", "at_most": "<=", "about": "~"}
+    before = [(w, c) for k, c in kinds.items() for w in table.get(f"{k}_before", [])]
+    after = [(w, c) for k, c in kinds.items() for w in table.get(f"{k}_after", [])]
+    return sorted(before, key=lambda p: -len(p[0])), sorted(after, key=lambda p: -len(p[0]))
+
+
+def comparator_words() -> list[str]:
+    """Every word that may stand before a figure as a comparator, longest first."""
+    return [w for w, _ in _comparator_words()[0]]
 # Characters before a Chinese numeral that make it part of a word (统一, 唯一, 进一步).
 _CN_WORD_BEFORE = set("统唯同单划逐专之进第万其合归整不均如另若任每周星礼初")
 
@@ -70,11 +80,12 @@ def _patterns():
     grammar = regex.compile(
         rf"{number}\s*(?P<pre>[余多])?\s*(?P<mult>[万亿](?!元))?\s*(?P<approx>[余多])?\s*(?P<unit>{units})"
     )
+    cmp_words = "|".join(regex.escape(w) for w in comparator_words())
     range_first = regex.compile(rf"(?P<first>{_ARABIC}|[{CN_DIGITS}]+)\s*[{regex.escape(_RANGE)}]\s*$")
     # a table's target cell: a bare number on its own line, its unit in brackets at
     # the end of the name line above (城镇新增就业(人) | 26000, ≥95)
     bracket_unit = regex.compile(
-        rf"[(（](?P<mult>[万亿](?!元))?(?P<unit>{units})[)）][ \t]*\n[ \t]*(?:{_CMP_WORDS})?[ \t]*"
+        rf"[(（](?P<mult>[万亿](?!元))?(?P<unit>{units})[)）][ \t]*\n[ \t]*(?:{cmp_words})?[ \t]*"
         rf"(?P<num>{_ARABIC})[ \t]*(?:以上|以下|以内|左右)?[ \t]*(?:\n|$)"
     )
     return grammar, range_first, bracket_unit
@@ -109,13 +120,16 @@ def _number_value(num: str) -> Decimal | None:
 
 
 def _comparator(text: str, start: int, end: int) -> str | None:
-    before, after = text[max(0, start - 5):start], text[end:end + 3]
-    if after.startswith(_AT_MOST) or before.endswith(_AT_MOST):
-        return "<="  # checked first: 不超过 ends like 超过
-    if after.startswith(_AT_LEAST_AFTER) or before.endswith(_AT_LEAST):
-        return ">="
-    if before.endswith(_ABOUT) or after.startswith("左右"):
-        return "~"
+    """≥, ≤ or ~ from the words touching the figure: the longest word before it, else
+    the longest after it (不低于98.5% is at least: 不低于 wins over its tail 低于)."""
+    before_words, after_words = _comparator_words()
+    before, after = text[max(0, start - 6):start].rstrip(), text[end:end + 3]
+    for word, comparator in before_words:
+        if before.endswith(word):
+            return comparator
+    for word, comparator in after_words:
+        if after.startswith(word):
+            return comparator
     return None
 
 
