@@ -221,3 +221,13 @@ def test_links_are_derived_region_by_region_and_the_same_as_all_at_once(sample_w
         assert sum(len(b) for b in blocks) == con.execute("SELECT count(*) FROM primary_tasks").fetchone()[0]
         derive.refresh_links(con, {"北京市大兴区"})  # one region again, the others kept
     assert {name: rows(db, TABLES[name]) for name in ("task_chains", "task_links")} == before
+
+
+def test_ingest_force_parses_again_instead_of_taking_the_cache(inputs, tmp_path):
+    db, raw = tmp_path / "m.duckdb", tmp_path / "raw"
+    first = ingest([inputs], db_path=db, raw_root=raw)
+    assert first.to_json()["parsed"] == 14
+    again = ingest([inputs], db_path=db, raw_root=raw)
+    assert again.to_json()["parsed"] == 0  # unchanged: nothing to do
+    forced = ingest([inputs], db_path=db, raw_root=raw, force=True).to_json()
+    assert forced["parsed"] == 14 and forced["from_cache"] == 0

@@ -268,7 +268,7 @@ def ingest(
     db: Path = DB_OPTION,
     raw: Path = RAW_OPTION,
     wait: float = WAIT_OPTION,
-    force: bool = typer.Option(False, "--force", help="re-parse files already loaded by this parser version"),
+    force: bool = typer.Option(False, "--force", help="re-parse every file, even one loaded by this parser version or held in the parse cache"),
     workers: int = WORKERS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON on stdout, nothing else"),

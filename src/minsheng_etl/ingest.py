@@ -224,8 +224,9 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
     skipped: list[Path] = []
     try:
         with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
+            # --force re-parses: neither the warehouse's record nor the parse cache is trusted
             summary = load_files(con, iter_inputs(paths, skipped), store, command=command, force=force,
-                                 workers=workers, on_file=on_file)
+                                 workers=workers, on_file=on_file, use_cache=not force)
     except DiskFull:
         store.discard_written()  # the warehouse is as it was: so is the raw store
         raise
