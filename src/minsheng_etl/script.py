@@ -25,7 +25,7 @@ def _char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # paragraphs are matched several times in a row; a bounded cache
 def to_simplified(text: str) -> str:
     """The text in simplified characters, same length (for matching, not for output)."""
     if not text or text.isascii():

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import regex
-
 from ..layout import Layout, Paragraph
 from . import prose, tables
 from .assemble import ExtractResult, assemble, reports_progress
-from .document import read_facts, report_kind
+from .document import closes_notice, read_facts, report_kind
 from .draft import TaskDraft
 from .finish import finish
-
-
-_CLOSES_NOTICE = regex.compile(
-    r"^\s*(?:[12]\d{3}|[一二〇○零][〇○零一二三四五六七八九]{3})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月"
-    r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$|^\s*附\s*件")
 
 
 def _column_rules(draft: TaskDraft, table_state: tables.TableState) -> None:
@@ -58,7 +51,7 @@ def extract_drafts(layout: Layout, reading: Reading | None = None) -> tuple[list
     for block in layout.blocks:
         if isinstance(block, Paragraph):
             prose.feed(state, block)
-            if state.tasks and not table_tasks and _CLOSES_NOTICE.match(block.text):
+            if state.tasks and not table_tasks and closes_notice(block.text):
                 notice_closed = True
             continue
         for kind, payload in tables.table_rows(block, table_state):

@@ -14,7 +14,6 @@ from ..fields.bodies import split_bodies, split_people
 from ..fields.dates import deadline_text, parse_deadline
 from ..fields.quantities import targets_from
 from ..models import DocumentFacts, Notice, Provenance, Target, Task
-from ..script import to_simplified
 from ..textnorm import squash_all
 from .document import Facts, covers_whole_year, report_kind
 from .draft import TaskDraft

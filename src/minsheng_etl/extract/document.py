@@ -122,6 +122,20 @@ def _cut(printed: str, simplified_span: tuple[int, int]) -> str:
 
 # --- line classes -----------------------------------------------------------
 
+def attachment_rest(text: str) -> str | None:
+    """For a line that opens an attachment (附件 / 附件1 / 附件：…), what follows its
+    lead, simplified and without whitespace; None for any other line."""
+    simp = _simp(text)
+    m = words().attachment.match(simp)
+    return simp[m.end():] if m else None
+
+
+def closes_notice(text: str) -> bool:
+    """A signature date (alone or after the body's name) or an attachment line: the
+    covering notice ends here."""
+    return bool(_DATE_LINE.match(_simp(text))) or attachment_rest(text) is not None
+
+
 def is_chrome(simp: str) -> bool:
     """Navigation, page furniture, page numbers: never a title or a fact."""
     w = words()

@@ -24,20 +24,8 @@ class TaskDraft:
     list_no: int = 0
     has_progress_field: bool = False  # the list has a progress column or label
     style: str | None = None  # the item style of a prose task (arabic, bullet, lead, plain…)
-    inline_piece: bool = False  # split out of a paragraph holding several items
-    sentence_items: bool = True  # inline items are whole sentences (keep their 。)
     shared_tail: str | None = None  # the report sentence after a run of inline items
     why: dict[str, str] = field(default_factory=dict)  # field → the rule that gave it (etl inspect --explain)
     first_len: int = 0  # length of content from the item's own paragraph
     extra_paras: int = 0  # paragraphs after it that were added to content
-    ignored: str | None = None  # text under labels that map to nothing (负责人：…)
-    closed: str | None = None
 
-
-@dataclass
-class ListContext:
-    """What is known about one task list: its heading and whether it reports progress."""
-
-    heading: str | None = None
-    has_progress: bool = False
-    progress_headers: list[str] = field(default_factory=list)

@@ -12,7 +12,6 @@ from .. import profiles
 from ..script import to_simplified
 from .draft import TaskDraft
 
-_SEPARATORS = "；;，,、。 \t"
 _FIRST_SENTENCE = regex.compile(r"^.*?。")
 
 
@@ -38,13 +37,6 @@ def resolve_responsible(draft: TaskDraft) -> None:
         draft.units = draft.resp_units
         draft.why["units"] = draft.why.pop("resp_units", "责任单位") + " (standing alone: the responsible bodies)"
     draft.resp_units = None
-
-
-def trim_inline(draft: TaskDraft) -> None:
-    """An item cut out of a running sentence (一是X；二是Y；三是Z。) ends before the
-    separator, which belongs to the sentence; items that are sentences keep their 。."""
-    if draft.inline_piece and not draft.sentence_items:
-        draft.content = draft.content.rstrip(_SEPARATORS)
 
 
 def name_and_report(first: str) -> tuple[str, str]:
@@ -105,15 +97,19 @@ def trim_after_last(members: list[TaskDraft]) -> None:
     last.extra_paras = 0
 
 
+@lru_cache(maxsize=1)
+def _heading_lead() -> regex.Pattern:
+    words = "|".join(regex.escape(w) for w in profiles.vocabulary("segmentation.toml")["heading_lead_words"])
+    return regex.compile(rf"^\s*(?:[一二三四五六七八九十]{{1,3}}[、.．]|[（(][一二三四五六七八九十]{{1,3}}[）)])?\s*"
+                         rf"(?P<body>[^，,。；;：:、]{{2,30}}?)(?:{words})")
+
+
 def lead_from_heading(draft: TaskDraft) -> None:
     """A task that names no body takes the one its heading names as leader
     ("一、县示范区管委会牵头工作(8项)")."""
     if draft.units or draft.resp_units or not draft.section:
         return
-    words = "|".join(regex.escape(w) for w in profiles.vocabulary("segmentation.toml")["heading_lead_words"])
-    simple = to_simplified(draft.section)
-    m = regex.match(rf"^\s*(?:[一二三四五六七八九十]{{1,3}}[、.．]|[（(][一二三四五六七八九十]{{1,3}}[）)])?\s*"
-                    rf"(?P<body>[^，,。；;：:、]{{2,30}}?)(?:{words})", simple)
+    m = _heading_lead().match(to_simplified(draft.section))
     if m and m.group("body").endswith(profiles.load().body_suffixes):
         draft.units = draft.section[m.start("body"):m.end("body")]
         draft.why["units"] = "the heading names the body that leads its tasks"
@@ -134,6 +130,5 @@ def finish(drafts: list[TaskDraft], report: bool) -> None:
     for draft in drafts:
         lead_from_heading(draft)
         resolve_responsible(draft)
-        trim_inline(draft)
         if unlabelled and draft.style:
             split_report(draft)

@@ -21,8 +21,13 @@ def label_pattern() -> regex.Pattern:
                          rf"(?:\s*[：:]|\t+|\s+(?=\S)|(?=\d{{4}}\s*年))")
 
 
+@lru_cache(maxsize=1)
+def _label_fields() -> dict[str, str]:
+    return dict(profiles.load().label_synonyms)
+
+
 def label_field(label: str) -> str:
-    return dict(profiles.load().label_synonyms)[to_simplified(label)]
+    return _label_fields()[to_simplified(label)]
 
 
 def label_names(text: str) -> list[tuple[regex.Match, str]]:

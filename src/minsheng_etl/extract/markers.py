@@ -12,7 +12,6 @@ import regex
 
 from .. import profiles
 from ..fields.numerals import to_int
-from ..script import to_simplified
 
 CN = "一二三四五六七八九十"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -96,17 +95,18 @@ def consecutive_run(found: list[tuple[int, int, int]]) -> list[tuple[int, int, i
     return best
 
 
-# openers that are not item numbers but start a block all the same: 第N条/章/节,
-# an 附件 line, a dash-led heading (——坚持推进…)
-_BLOCK_OPENER = regex.compile(r"^\s*(?:第[一二三四五六七八九十\d]{1,3}[条章节部分]|附\s*件|—|－－)")
+@lru_cache(maxsize=1)
+def _block_opener() -> regex.Pattern:
+    """Openers that are not item numbers but start a block all the same: 第N条/章/节,
+    an attachment line (document.toml's words), a dash-led heading (——坚持推进…)."""
+    attachment = "|".join(r"\s*".join(regex.escape(ch) for ch in w)
+                          for w in profiles.load().document["title"]["attachment"])
+    return regex.compile(rf"^\s*(?:第[一二三四五六七八九十\d]{{1,3}}[条章节部分]|{attachment}|—|－－)")
 
 
 def opens_item(text: str) -> bool:
     """Does a line open an item or a block of its own (any marker style, 第N条, 附件,
     ——)? Repair does not join such a line to the one above; a title never runs on
     into one."""
-    return bool(_BLOCK_OPENER.match(text)) or any(marker(text, style) for style in CLASSIC + NEW)
+    return bool(_block_opener().match(text)) or any(marker(text, style) for style in CLASSIC + NEW)
 
-
-def simplified(text: str) -> str:
-    return to_simplified(text)

@@ -18,6 +18,7 @@ from ..layout import Paragraph, Ref
 from ..textnorm import squash_all
 from .draft import TaskDraft
 
+from .document import attachment_rest
 from .labels import bracket_fields, field_of
 from .labels import label_names as _label_names
 from .labels import label_pattern as _label_pattern
@@ -38,7 +39,6 @@ class ProseState:
     inner_next: int | None = None  # next number of points inside a field value
     tasks: list[TaskDraft] = field(default_factory=list)
     list_no: int = -1
-    list_has_progress: dict[int, bool] = field(default_factory=dict)
 
 
 def new_state(paragraph_texts: list[str]) -> ProseState:
@@ -129,10 +129,13 @@ _OPENED_BY = {
 }
 
 
+_SINKS = ("ignored", "closed")  # slots whose text belongs to no field (负责人：…, after the list)
+
+
 def _append(state: ProseState, name: str, text: str) -> None:
     draft = state.current
     text = text.strip()
-    if not text:
+    if not text or name in _SINKS:
         return
     have = getattr(draft, name) or ""
     setattr(draft, name, f"{have}\n{text}" if have else text)
@@ -162,7 +165,6 @@ def _add_text(state: ProseState, text: str) -> None:
         state.inner_next = None
         if name == "progress":
             state.current.has_progress_field = True
-            state.list_has_progress[state.list_no] = True
         pos = m.end()
     rest = text[pos:]
     if pos and state.slot in _NAME_FIELDS and text[:pos].strip():
@@ -184,7 +186,7 @@ def _add_text(state: ProseState, text: str) -> None:
 @lru_cache(maxsize=1)
 def _list_end() -> regex.Pattern:
     words = "|".join(regex.escape(w) for w in profiles.vocabulary("segmentation.toml")["list_end"])
-    return regex.compile(rf"^\s*(?:{words}|附件\s*\d*\s*[:：])")
+    return regex.compile(rf"^\s*(?:{words})")
 
 
 _ONE_LINE_FIELDS = ("deadline", "status")
@@ -225,6 +227,9 @@ def feed(state: ProseState, para: Paragraph) -> None:
     _feed_text(state, para.text, para.ref)
 
 
+_SEPARATORS = "；;，,、。 \t"
+
+
 def _feed_split(state: ProseState, para: Paragraph, split: Split) -> None:
     """Items running on inside one paragraph: each piece is an item of its own; the
     sentence after the last one (目前，3个任务…都已完成。) is shared by them all."""
@@ -235,18 +240,15 @@ def _feed_split(state: ProseState, para: Paragraph, split: Split) -> None:
         _feed_text(state, piece, para.ref)
     for draft in state.tasks[started:]:
         draft.why["content"] = "an item running on inside one paragraph (" + draft.why.get("content", "") + ")"
-        draft.inline_piece = True
-        draft.sentence_items = split.sentence_items
+        if not split.sentence_items:  # 一是X；二是Y；三是Z。: the separator is the sentence's, not the item's
+            draft.content = draft.content.rstrip(_SEPARATORS)
         draft.shared_tail = split.tail or None
     if state.current is not None:
         state.slot = "closed"
 
 
-_ATTACHMENT_START = regex.compile(r"^\s*附\s*件\s*\d*\s*$")
-
-
 def _feed_text(state: ProseState, text: str, ref: Ref) -> None:
-    if _ATTACHMENT_START.match(text):
+    if attachment_rest(text) is not None:
         state.section = None  # an attachment starts: the covering notice's headings end here
         if state.current is not None:
             state.slot = "closed"

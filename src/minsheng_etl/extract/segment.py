@@ -18,8 +18,10 @@ from functools import lru_cache
 import regex
 
 from .. import profiles
+from ..script import to_simplified
 from ..textnorm import squash_all
 from . import markers
+from .document import attachment_rest
 from .labels import label_names
 from .markers import CLASSIC, INLINE, NEW
 
@@ -54,7 +56,7 @@ def _words() -> dict:
 
 
 def _starts_with_any(text: str, words) -> bool:
-    text = markers.simplified(text.lstrip())
+    text = to_simplified(text.lstrip())
     return any(text.startswith(w) for w in words)
 
 
@@ -68,14 +70,11 @@ _ATTACHMENT_ITEM = regex.compile(r"^\s*(\d{1,2})\s*[.．、。]\s*")
 
 def _attachment_items(texts: list[str]) -> set[int]:
     """Numbered lines of an attachment list: 附件：1.X, then 2.Y, 3.Z (titles, no 。)."""
-    words = _words()
-    endings = tuple(words["attachment_title_endings"])
+    endings = tuple(_words()["attachment_title_endings"])
     out: set[int] = set()
     for i, text in enumerate(texts):
-        if not _starts_with_any(text, words["attachment_lead"]):
-            continue
-        rest = regex.sub(r"^\s*附件\s*\d*\s*[：:]?\s*", "", markers.simplified(text))
-        if not _ATTACHMENT_ITEM.match(rest):
+        rest = attachment_rest(text)
+        if rest is None or not _ATTACHMENT_ITEM.match(rest):
             continue
         out.add(i)
         for j in range(i + 1, min(i + 30, len(texts))):
@@ -219,11 +218,10 @@ def _is_item(text: str, index: int, plan: Plan) -> bool:
     return bool(plan.style and markers.marker(text, plan.style))
 
 
-def _unmarked_headings(texts: list[str], plan: Plan) -> set[int]:
+def _unmarked_headings(texts: list[str], plan: Plan, opened: list[int]) -> set[int]:
     """Short lines with no sentence punctuation right before an item (交通出行方面,
     ——坚持推进长江大保护, 已完工项目). Only when the list has one after its first
     item: a lone line above the list is its title, not a section."""
-    opened = [i for i, t in enumerate(texts) if i not in plan.skip and _is_item(t, i, plan)]
     if not opened:
         return set()
     first = opened[0]
@@ -299,15 +297,15 @@ def plan(texts: list[str]) -> Plan:
             result = Plan(None, ("cn", "cn_paren"), skip, reason="no task list in the prose")
     if skip:
         result.reason += f"; set aside {len(skip)} numbered lines that are not tasks (attachments, name rolls)"
-    result.headings = _unmarked_headings(texts, result)
-    result.lead_in = _lead_in(texts, result)
+    opened = [i for i, t in enumerate(texts) if i not in result.skip and _is_item(t, i, result)]
+    result.headings = _unmarked_headings(texts, result, opened)
+    result.lead_in = _lead_in(texts, result, opened)
     return result
 
 
-def _lead_in(texts: list[str], plan: Plan) -> str | None:
+def _lead_in(texts: list[str], plan: Plan, opened: list[int]) -> str | None:
     """The sentence right before the first item when it introduces the list (ends with
     a colon or 如下): it says what the list is (…主要进度如下： a report)."""
-    opened = [i for i, t in enumerate(texts) if i not in plan.skip and _is_item(t, i, plan)]
     first = min(opened + list(plan.splits), default=None)
     if first is None:
         return None
