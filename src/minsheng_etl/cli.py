@@ -391,11 +391,16 @@ def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="rec
         q = lambda sql: con.execute(sql).fetchall()
         out = Console(soft_wrap=True)
         (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
-        (tasks, overdue), = q("SELECT count(*), count(*) FILTER (WHERE overdue) FROM tasks_flat")
+        (tasks, reports, overdue, late, no_news), = q(
+            """SELECT count(*), coalesce(sum(reports), 0), count(*) FILTER (WHERE overdue),
+                      count(*) FILTER (WHERE overdue_kind = 'reported_late'),
+                      count(*) FILTER (WHERE overdue_kind = 'no_news') FROM tasks_flat""")
         (bodies, unknown), = q("""SELECT count(DISTINCT canonical_name), count(DISTINCT name) FILTER (WHERE NOT known)
                                  FROM task_units WHERE role <> 'official'""")
-        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({overdue} overdue), "
+        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({reports} report rows), "
                   f"{bodies} bodies ({unknown} names not in the alias table: etl units --unknown)")
+        out.print(f"  overdue today: {overdue} ({late} reported late, {no_news} with no news since the deadline: "
+                  f"SELECT * FROM overdue_tasks)", highlight=False)
         for fmt, n in q("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 1"):
             out.print(f"  {fmt:<5} {n} documents")
         table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",

@@ -354,6 +354,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
         settle(batch.add(rows, (job, record, outcome)))
     settle(batch.flush())
     derive.refresh(con, regions=touched)
+    summary.notes += derive.revision_notes(con, [o.sha256 for o in summary.outcomes if o.status == "loaded"])
     warehouse.finish_run(con, run, seen=len(summary.outcomes), loaded=summary.count("loaded"),
                          unchanged=summary.count("unchanged"), failed=summary.failed)
     summary.seconds = time.monotonic() - started
