@@ -38,7 +38,7 @@ def samples() -> Path:
 def sample_warehouse(tmp_path_factory, samples) -> Path:
     """The bundled samples (the shared corpus's seeds and renderings) ingested once.
     Tests that change the warehouse copy it first."""
-    from minsheng_etl.ingest import ingest
+    from minsheng_etl.load.run.ingest import ingest
 
     base = tmp_path_factory.mktemp("sample-warehouse")
     summary = ingest([samples], db_path=base / "m.duckdb", raw_root=base / "raw")

@@ -2,9 +2,10 @@
 import pytest
 from conftest import rows
 
-from minsheng_etl import loader, warehouse
+from minsheng_etl.load import rows as loader
+from minsheng_etl.load import warehouse
 from minsheng_etl.errors import WarehouseBusy
-from minsheng_etl.ingest import ingest
+from minsheng_etl.load.run.ingest import ingest
 
 GOOD = ("2024年区民生实事项目\n序号\t任务内容\t主责单位\t协办单位\t完成时限\n"
         "1\t新建3所学校。\t区教委\t\t2024年12月31日\n2\t新增床位200张。\t区民政局\t各街道办事处\t2024年12月底\n")

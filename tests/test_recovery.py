@@ -187,8 +187,8 @@ def test_a_full_disk_under_the_warehouse_leaves_no_copy_and_the_warehouse_whole(
 
 
 def test_a_cache_write_that_fails_is_a_cache_miss(tmp_path, monkeypatch):
-    from minsheng_etl import parse_cache
-    from minsheng_etl.ingest import ingest
+    from minsheng_etl.load import store as parse_cache
+    from minsheng_etl.load.run.ingest import ingest
 
     def no_space(self, data):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -202,9 +202,9 @@ def test_a_cache_write_that_fails_is_a_cache_miss(tmp_path, monkeypatch):
 
 def test_scratch_copy_that_fails_midway_is_removed(tmp_path, monkeypatch, loaded):
     """A disk that fills while the working copy is written (simulated): exit path removes it."""
-    from minsheng_etl import warehouse
+    from minsheng_etl.load import warehouse
     from minsheng_etl.errors import DiskFull
-    from minsheng_etl.ingest import ingest
+    from minsheng_etl.load.run.ingest import ingest
 
     db, raw = loaded
     before = db.read_bytes()
@@ -223,7 +223,7 @@ def test_scratch_copy_that_fails_midway_is_removed(tmp_path, monkeypatch, loaded
 def test_running_out_of_memory_is_one_line(tmp_path):
     # the CLI itself under a 2 GB address space, told to use far more: a MemoryError in the run
     code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2 << 30, resource.RLIM_INFINITY)); "
-            "import minsheng_etl.ingest as i; real = i.load_files; "
+            "import minsheng_etl.load.run.ingest as i; real = i.load_files; "
             "i.load_files = lambda *a, **k: bytearray(8 << 30); "
             "from minsheng_etl.cli import app; sys.argv = ['etl'] + sys.argv[1:]; app()")
     proc = subprocess.run([sys.executable, "-c", code, "ingest", str(notices(tmp_path / "in", 200)), "--db",

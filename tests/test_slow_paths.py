@@ -13,8 +13,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 import hostile
 
-from minsheng_etl import limits, links, parse_pool, pipeline, textnorm
-from minsheng_etl.links import TaskRow, build_chains, recurring_pairs
+from minsheng_etl import limits, pipeline, textnorm
+from minsheng_etl.load.derive import chains as links
+from minsheng_etl.load.derive.chains import TaskRow, build_chains, recurring_pairs
+from minsheng_etl.load.run import pool as parse_pool
 
 
 @pytest.fixture
@@ -47,7 +49,8 @@ def test_a_worker_stuck_in_a_c_call_ends_itself_past_the_limit(tmp_path):
     path.write_text(hostile.good_text(), encoding="utf-8")
     script = textwrap.dedent(f"""
         import hashlib
-        from minsheng_etl import limits, parse_pool
+        from minsheng_etl import limits
+        from minsheng_etl.load.run import pool as parse_pool
         limits.apply(limits.Limits(max_seconds=0.5))
         parse_pool._in_worker = True
         parse_pool.HARD_STOP_GRACE = 0.5

@@ -12,10 +12,11 @@ import pytest
 from conftest import ROOT, SAMPLES, rows
 
 from minsheng_etl import pipeline, profiles
-from minsheng_etl.ingest import RawStore, ingest
-from minsheng_etl.parse_cache import ParseCache
+from minsheng_etl.load.run.ingest import ingest
+from minsheng_etl.load.store import RawStore
+from minsheng_etl.load.store import ParseCache
 from minsheng_etl.pipeline import parse_record
-from minsheng_etl.rebuild import rebuild
+from minsheng_etl.load.run.rebuild import rebuild
 
 ETL = [str(Path(sys.executable).parent / "etl")]
 TABLES = {  # every loaded row, without run times
@@ -81,7 +82,7 @@ def test_the_cache_is_keyed_by_content_and_parser_version(tmp_path):
 def edited_parsers(tmp_path, monkeypatch):
     """A copy of parsers/ in use (MINSHENG_PARSERS), for the test to edit; the
     process's cached profiles are dropped on the way in and out."""
-    from minsheng_etl import canonical
+    from minsheng_etl.load.derive import canonical
 
     edited = tmp_path / "parsers"
     shutil.copytree(profiles.parsers_dir(), edited)
@@ -209,7 +210,8 @@ def test_a_terminal_gets_a_progress_bar(inputs, tmp_path):
 
 
 def test_links_are_derived_region_by_region_and_the_same_as_all_at_once(sample_warehouse, tmp_path):
-    from minsheng_etl import derive, warehouse
+    from minsheng_etl.load import warehouse
+    from minsheng_etl.load.derive import refresh as derive
 
     db = tmp_path / "m.duckdb"
     shutil.copy(sample_warehouse, db)

@@ -15,10 +15,11 @@ import duckdb
 import pytest
 from conftest import ROOT, SAMPLES, rows
 
-from minsheng_etl import canonical, warehouse
+from minsheng_etl.load import warehouse
+from minsheng_etl.load.derive import canonical
 from minsheng_etl.errors import SchemaError, WarehouseBusy
-from minsheng_etl.ingest import ingest
-from minsheng_etl.rebuild import rebuild
+from minsheng_etl.load.run.ingest import ingest
+from minsheng_etl.load.run.rebuild import rebuild
 
 ETL = [sys.executable, "-m", "minsheng_etl.cli"]
 
@@ -180,7 +181,7 @@ def test_killed_rebuild_leaves_the_previous_warehouse(sample_warehouse, tmp_path
 
 def hold_writer_lock(db: Path) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom pathlib import Path\nfrom minsheng_etl import warehouse\n"
+        "import sys, time\nfrom pathlib import Path\nfrom minsheng_etl.load import warehouse\n"
         f"with warehouse.writer_lock(Path({str(db)!r}), command='etl ingest'):\n"
         "    print('locked', flush=True)\n    time.sleep(30)\n")], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "locked"

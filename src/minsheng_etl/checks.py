@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-from . import canonical
+from .load.derive import canonical
 from .models import Task
 
 UNKNOWN_BODY = "unknown body names"

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from . import warehouse
+from .load import warehouse
 from .errors import EtlError, WarehouseDamaged, hint
 from .names import printable
 from .pipeline import parse_file
@@ -28,7 +28,7 @@ WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", m
 
 
 def _workers(n: int) -> int:
-    from .parse_pool import default_workers
+    from .load.run.pool import default_workers
 
     return n or default_workers()
 
@@ -286,8 +286,8 @@ def ingest(
     MINSHENG_MAX_UNZIPPED_MB (500), MINSHENG_MAX_NESTING (1000),
     MINSHENG_MAX_EMPTY_ROWS (10000), MINSHENG_MAX_SECONDS (300),
     MINSHENG_MAX_MEMORY_MB (3072)."""
-    from .ingest import ingest as run_ingest
-    from .ingest import iter_inputs
+    from .load.run.ingest import ingest as run_ingest
+    from .load.run.ingest import iter_inputs
 
     _apply_limits()
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
@@ -341,8 +341,8 @@ def rebuild(
     Prints the tasks added, removed and changed against it. Exit status 0 when
     every file loaded, 1 when some were rejected (the new warehouse is in place),
     2 when the rebuild did not happen (the old warehouse is as it was)."""
-    from .ingest import RawStore
-    from .rebuild import rebuild as run_rebuild
+    from .load.run.rebuild import rebuild as run_rebuild
+    from .load.store import RawStore
 
     _apply_limits()
     out = Console(soft_wrap=True)

@@ -2,8 +2,8 @@
 
 This module touches no database and no disk but the file it is given:
 `parse_record(bytes, name)` is a pure function of the file's bytes and the parser
-version, so it can run in worker processes (ingest.py), be cached by content hash
-(parse_cache.py) and, on a cluster, run anywhere that has the package, its
+version, so it can run in worker processes (load/run/pool.py), be cached by content hash
+(load/store.py) and, on a cluster, run anywhere that has the package, its
 results shipped back as JSON lines or Parquet for the loader.
 """
 from __future__ import annotations

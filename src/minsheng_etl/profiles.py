@@ -207,7 +207,7 @@ def check_vocabulary() -> None:
     VocabularyError naming the file (and line and column for TOML)."""
     import tomllib as _toml
 
-    from . import canonical
+    from .load.derive import canonical
     from .errors import VocabularyError
 
     def where(name: str) -> Path:

@@ -44,9 +44,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
-from . import limits as file_limits
-from .parse_cache import ParseCache
-from .pipeline import FileError, ParseRecord, file_sha256, parse_record
+from ... import limits as file_limits
+from ...pipeline import FileError, ParseRecord, file_sha256, parse_record
+from ..store import ParseCache
 
 LOOKAHEAD = 8
 MAX_FILES_PER_WORKER = 200

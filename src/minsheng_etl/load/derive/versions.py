@@ -8,7 +8,7 @@ compares them (spacing, punctuation and full-width digits aside): equal
 fingerprints are one version, and the newest version of a notice is the one the
 views show (notice_versions in 002_views.sql orders them).
 
-Pure functions: the loader fingerprints a parsed Notice, derive.py compares the
+Pure functions: the loader fingerprints a parsed Notice, derive/refresh.py compares the
 warehouse rows of consecutive versions.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .textnorm import nfkc_digits
+from ...textnorm import nfkc_digits
 
 # the facts a revision can change, in the order the run summary names them
 FIELDS = ("content", "deadline", "units", "co_units", "lead_officials", "status", "progress")

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import taken, warehouse
-from .errors import EtlError
-from .ingest import FileOutcome, RawStore, RunSummary, load_files
+from ...errors import EtlError
+from .. import warehouse
+from ..store import RawStore
+from . import taken
+from .ingest import FileOutcome, RunSummary, load_files
 
 _SIGNATURE = """
 SELECT t.task_id, t.content,

@@ -12,9 +12,9 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import canonical, versions
-from .models import Notice, TaskMeasures
-from .textnorm import bigrams, dice
+from ..models import Notice, TaskMeasures
+from ..textnorm import bigrams, dice
+from .derive import canonical, versions
 from .warehouse import bulk_insert, transaction
 
 SAME_NOTICE_TASKS = 0.6  # share of tasks whose text must match for two files to be one notice

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import DiskFull, SchemaError, WarehouseBusy, WarehouseDamaged, is_disk_full
-from .profiles import schemas_dir
+from ...errors import DiskFull, SchemaError, WarehouseBusy, WarehouseDamaged, is_disk_full
+from ...profiles import schemas_dir
 
 DEFAULT_DB = Path("data/curated/minsheng.duckdb")
 _LOCKED = re.compile(r"\block\b", re.IGNORECASE)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from .profiles import parsers_dir
+from ...profiles import parsers_dir
 
 ALIAS_FILE = "body_aliases.toml"
 _LEVEL = regex.compile(r"^(区|市|县|旗|州|盟|镇|乡)(?=\p{Han}{2})")

@@ -1,13 +1,14 @@
-"""What the warehouse derives from its tasks after every ingest and rebuild:
-canonical body names, and task chains and links."""
+"""The derived tables, refreshed after every ingest and rebuild: canonical body
+names, task chains and links, and what each newer version of a notice changed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import canonical, profiles, versions
-from .links import TaskRow, build_chains, recurring_pairs
-from .textnorm import similarity
-from .warehouse import bulk_insert, transaction
+from ... import profiles
+from ...textnorm import similarity
+from ..warehouse import bulk_insert, transaction
+from . import canonical, versions
+from .chains import TaskRow, build_chains, recurring_pairs
 
 
 def refresh_canonical_names(con) -> int:

@@ -3,30 +3,28 @@
 Each file is copied into the raw store by content hash first (so a failed file is
 kept). A file already loaded by this parser version is a hash lookup and changes
 nothing; a file parsed before by this parser version comes from the parse cache;
-the others are parsed in worker processes (parse_pool.py). Parsed files are
-loaded in batches (loader.BatchLoader); a file that fails at any stage is listed
+the others are parsed in worker processes (pool.py). Parsed files are
+loaded in batches (rows.BatchLoader); a file that fails at any stage is listed
 in `rejects` with its stage and reason, and the run goes on.
 """
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import derive, loader, taken, warehouse
-from .checks import WarningTally, task_warnings
-from .errors import DiskFull, is_disk_full
-from .names import printable
-from .parse_cache import ParseCache
-from .parse_pool import parse_in_order
-from .pipeline import ParseRecord, file_sha256, parser_version
+from ...checks import WarningTally, task_warnings
+from ...errors import DiskFull
+from ...names import printable
+from ...pipeline import ParseRecord, parser_version
+from .. import rows, warehouse
+from ..derive.refresh import refresh, revision_notes
+from ..store import ParseCache, RawStore
+from . import taken
+from .pool import parse_in_order
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -116,103 +114,6 @@ def iter_inputs(paths: Iterable[Path], skipped: list[Path] | None = None) -> Ite
                 yield child
 
 
-class RawStore:
-    """Every ingested file, kept by content hash: objects/ab/abcdef….ext, with a
-    manifest (one JSON line per file seen) so a rebuild knows the files' names."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.written: list[Path] = []  # objects this run copied in: removed again if the disk fills
-
-    def discard_written(self) -> None:
-        """Take back what this run copied in (a run stopped by a full disk)."""
-        for path in self.written:
-            path.unlink(missing_ok=True)
-        self.written.clear()
-        self.clear_leftovers()
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "manifest.jsonl"
-
-    def _remember(self, sha256: str, path: Path, raw: Path) -> None:
-        entry = {"sha256": sha256, "name": path.name, "path": str(path), "raw": str(raw.relative_to(self.root)),
-                 "seen_at": dt.datetime.now().isoformat(timespec="seconds")}
-        self.root.mkdir(parents=True, exist_ok=True)
-        # ASCII JSON: a name that is not UTF-8 (lone surrogates) is kept exactly, as \udcXX escapes
-        with open(self.manifest, "a", encoding="ascii") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=True) + "\n")
-
-    def names(self) -> dict[str, dict]:
-        """sha256 → the latest manifest entry (a torn last line from a crash is skipped)."""
-        entries: dict[str, dict] = {}
-        if self.manifest.exists():
-            for line in self.manifest.read_text(encoding="utf-8", errors="replace").splitlines():
-                try:
-                    entry = json.loads(line)
-                    entries[entry["sha256"]] = entry
-                except (ValueError, KeyError):
-                    continue
-        return entries
-
-    @property
-    def parse_cache(self) -> ParseCache:
-        return ParseCache(self.root / "parsed")
-
-    def path_for(self, sha256: str, suffix: str) -> Path:
-        return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
-
-    def keep(self, path: Path) -> tuple[str, Path]:
-        """The file's sha256 and its path in the store, copying it in if it is new.
-        Hashed first (in chunks: memory stays flat for any size), so a file the
-        store holds is read once and not copied; a new one is copied whole, then
-        renamed, and named in the manifest (once, not per ingest)."""
-        sha256 = file_sha256(path)
-        target = self.path_for(sha256, path.suffix)
-        if target.exists():
-            return sha256, target
-        tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        tmp = None
-        try:
-            with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".part", delete=False) as out, \
-                    open(path, "rb") as src:
-                tmp = Path(out.name)
-                for chunk in iter(lambda: src.read(1 << 20), b""):
-                    digest.update(chunk)
-                    out.write(chunk)
-            if digest.hexdigest() != sha256:  # the file changed while it was read: keep what was copied
-                sha256 = digest.hexdigest()
-                target = self.path_for(sha256, path.suffix)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.replace(target)
-            self.written.append(target)
-            self._remember(sha256, path, target)
-        except OSError as exc:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
-            if is_disk_full(exc):
-                raise DiskFull(f"no space left on the disk of the raw store {self.root} (copying "
-                               f"{printable(path)})") from exc
-            raise
-        return sha256, target
-
-    def clear_leftovers(self) -> None:
-        """Half-written files of a writer that was killed (only one writer runs at a time):
-        raw copies, and parse cache entries a worker was writing."""
-        for leftover in (self.root / "tmp").glob("*.part"):
-            leftover.unlink(missing_ok=True)
-        if (self.root / "parsed").is_dir():
-            for leftover in (self.root / "parsed").glob("*/*.part"):
-                leftover.unlink(missing_ok=True)
-
-    def objects(self) -> list[Path]:
-        base = self.root / "objects"
-        return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.endswith(".part")) \
-            if base.is_dir() else []
-
-
 def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
            force: bool = False, workers: int = 0,
            on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
@@ -287,8 +188,8 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     run = warehouse.start_run(con, command, version)
     summary = RunSummary(run.run_id)
     cache = store.parse_cache
-    batch = loader.BatchLoader(con)
-    notices = loader.NoticeIndex(con)
+    batch = rows.BatchLoader(con)
+    notices = rows.NoticeIndex(con)
     touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
     names_of: dict[str, tuple[str, str]] = {}  # sha → the exact name and path (for the warehouse's record)
     raw_of: dict[str, Path] = {}
@@ -343,18 +244,18 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             outcome.detail, outcome.cached = record.error.detail, parsed is None
             report(outcome)
             continue
-        if batch.holds_notice(loader.notice_key(record.notice)):
+        if batch.holds_notice(rows.notice_key(record.notice)):
             settle(batch.flush())  # the notice may be in the batch: match it against written rows
-        rows = loader.document_rows(con, doc_id=job.sha, notice=record.notice, measures=record.measures,
+        built = rows.document_rows(con, doc_id=job.sha, notice=record.notice, measures=record.measures,
                                     source_name=job.name, source_path=job.source_path, raw_path=str(job.raw),
                                     fmt=record.fmt, pages=record.pages, parser_version=version, index=notices)
-        outcome = FileOutcome(job.path, "loaded", job.sha, tasks=rows.tasks, rejected_records=len(record.rejected),
+        outcome = FileOutcome(job.path, "loaded", job.sha, tasks=built.tasks, rejected_records=len(record.rejected),
                               fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
                               cached=parsed is None)
-        settle(batch.add(rows, (job, record, outcome)))
+        settle(batch.add(built, (job, record, outcome)))
     settle(batch.flush())
-    derive.refresh(con, regions=touched)
-    summary.notes += derive.revision_notes(con, [o.sha256 for o in summary.outcomes if o.status == "loaded"])
+    refresh(con, regions=touched)
+    summary.notes += revision_notes(con, [o.sha256 for o in summary.outcomes if o.status == "loaded"])
     warehouse.finish_run(con, run, seen=len(summary.outcomes), loaded=summary.count("loaded"),
                          unchanged=summary.count("unchanged"), failed=summary.failed)
     summary.seconds = time.monotonic() - started

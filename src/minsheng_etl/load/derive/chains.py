@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .textnorm import bigrams, dice
+from ...textnorm import bigrams, dice
 
 SAME_TASK_TEXT = 0.8  # any number: nearly the same text
 SAME_TASK_WITH_SEQ = 0.45  # same number: the text may have been reworded
