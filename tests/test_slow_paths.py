@@ -37,7 +37,7 @@ def test_the_time_limit_fires_while_measuring(tmp_path, monkeypatch, small_time_
     monkeypatch.setattr(pipeline, "measure_task", slow_measure)
     path = tmp_path / "good.txt"
     path.write_text(hostile.good_text(), encoding="utf-8")
-    record = parse_pool.parse_path(str(path), "good.txt", "test-version")
+    record = parse_pool.parse_path(parse_pool.Target(str(path), "good.txt", "0" * 64), "test-version")
     assert record.error is not None and record.error.stage == "limits"
     assert "longer than 0.5 s" in record.error.reason
 
@@ -55,7 +55,7 @@ def test_a_worker_stuck_in_a_c_call_ends_itself_past_the_limit(tmp_path):
         parse_pool._in_worker = True
         parse_pool.HARD_STOP_GRACE = 0.5
         parse_pool.parse_record = lambda *a, **k: hashlib.pbkdf2_hmac("sha256", b"x", b"salt", 10 ** 10)
-        parse_pool.parse_path({str(path)!r}, "good.txt", "v")
+        parse_pool.parse_path(parse_pool.Target({str(path)!r}, "good.txt", "0" * 64), "v")
         print("returned")
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

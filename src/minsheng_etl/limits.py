@@ -94,6 +94,11 @@ def time_message(seconds: float) -> str:
     return f"took longer than {seconds:g} s to read (limit max_seconds; MINSHENG_MAX_SECONDS raises it)"
 
 
+def memory_message() -> str:
+    return (f"ran out of memory reading it (limit max_memory_mb={current().max_memory_mb}; "
+            f"MINSHENG_MAX_MEMORY_MB raises it)")
+
+
 @contextmanager
 def time_limit(seconds: float):
     """Raise TimeLimitExceeded in this thread after `seconds` (main thread only:

@@ -51,15 +51,6 @@ def parser_version() -> str:
     return f"{__version__}+{_code_fingerprint()}.{profiles.fingerprint()}"
 
 
-def file_sha256(path: Path | str) -> str:
-    """A file's sha256, read in chunks (memory stays flat for any size)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @dataclass
 class Parsed:
     path: Path
@@ -144,11 +135,13 @@ class ParseRecord(BaseModel):
         return len(self.notice.tasks) if self.notice else 0
 
 
-def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = None) -> ParseRecord:
-    """Parse and measure one file's bytes. Never raises for a bad file: the failure
+def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = None,
+                 sha256: str | None = None) -> ParseRecord:
+    """Parse and measure one file's bytes (their sha256 if the caller has it: the raw
+    store hashed them as it took them in). Never raises for a bad file: the failure
     is in `record.error` with its stage, as the rejects table lists it."""
     start = time.perf_counter()
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     record = ParseRecord(sha256=sha, parser_version=version or parser_version())
     limits = file_limits.current()
     try:
@@ -161,8 +154,7 @@ def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = No
     except EtlError as exc:
         record.error = FileError(stage=exc.stage, reason=str(exc))
     except MemoryError:
-        record.error = FileError(stage="limits", reason=f"ran out of memory reading it (limit max_memory_mb="
-                                                        f"{limits.max_memory_mb}; MINSHENG_MAX_MEMORY_MB raises it)")
+        record.error = FileError(stage="limits", reason=file_limits.memory_message())
     except RecursionError:
         record.error = FileError(stage="read", reason="its structure is nested too deeply to read")
     except Exception as exc:  # a bug or a library failure: the file fails, the run goes on

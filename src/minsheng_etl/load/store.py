@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from ..errors import DiskFull, is_disk_full
 from ..names import printable
-from ..pipeline import ParseRecord, file_sha256
+from ..pipeline import ParseRecord
 
 
 class ParseCache:
@@ -111,14 +111,10 @@ class RawStore:
         return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
 
     def keep(self, path: Path) -> tuple[str, Path]:
-        """The file's sha256 and its path in the store, copying it in if it is new.
-        Hashed first (in chunks: memory stays flat for any size), so a file the
-        store holds is read once and not copied; a new one is copied whole, then
-        renamed, and named in the manifest (once, not per ingest)."""
-        sha256 = file_sha256(path)
-        target = self.path_for(sha256, path.suffix)
-        if target.exists():
-            return sha256, target
+        """The file's sha256 and its path in the store. The file is read once, in
+        chunks (memory stays flat for any size), hashed while it is copied to a
+        temporary file; the copy is renamed into place if the store lacks it (and
+        named in the manifest: once, not per ingest), dropped if it holds it."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -130,9 +126,11 @@ class RawStore:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     digest.update(chunk)
                     out.write(chunk)
-            if digest.hexdigest() != sha256:  # the file changed while it was read: keep what was copied
-                sha256 = digest.hexdigest()
-                target = self.path_for(sha256, path.suffix)
+            sha256 = digest.hexdigest()
+            target = self.path_for(sha256, path.suffix)
+            if target.exists():
+                tmp.unlink()
+                return sha256, target
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp.replace(target)
             self.written.append(target)

@@ -24,7 +24,7 @@ from .. import rows, warehouse
 from ..derive.refresh import refresh, revision_notes
 from ..store import ParseCache, RawStore
 from . import taken
-from .pool import parse_in_order
+from .pool import Target, parse_in_order
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -220,8 +220,9 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                         summary.warnings.add(warning, where=f"{job.name} #{task.seq}")
             report(outcome)
 
-    def needs_parse(job: _Job) -> tuple[str, str, str] | None:
-        return None if job.outcome or (use_cache and job.record) else (str(job.raw), job.name, str(cache.root))
+    def needs_parse(job: _Job) -> Target | None:
+        return None if job.outcome or (use_cache and job.record) else Target(str(job.raw), job.name, job.sha,
+                                                                               str(cache.root))
 
     def remembered(jobs: Iterator[_Job]) -> Iterator[_Job]:
         for job in jobs:

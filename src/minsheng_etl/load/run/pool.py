@@ -42,10 +42,10 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ... import limits as file_limits
-from ...pipeline import FileError, ParseRecord, file_sha256, parse_record
+from ...pipeline import FileError, ParseRecord, parse_record
 from ..store import ParseCache
 
 LOOKAHEAD = 8
@@ -54,7 +54,18 @@ HARD_STOP_GRACE = 10.0  # seconds past max_seconds before a stuck worker ends it
 _PR_SET_PDEATHSIG = 1
 _in_worker = False  # set in worker processes: only they may arm the watchdog that exits the process
 J = TypeVar("J")
-Target = tuple[str, str, str | None]  # (path to read, name to report, parse cache folder)
+
+
+class Target(NamedTuple):
+    """A file to parse: only this crosses the pipe to a worker."""
+
+    path: str  # its copy in the raw store
+    name: str  # the name to report
+    sha256: str  # hashed once, as the raw store took it in: the worker does not hash it again
+    cache_root: str | None = None  # the parse cache folder, None: no caching
+
+    def failed(self, version: str, stage: str, reason: str) -> ParseRecord:
+        return ParseRecord(sha256=self.sha256, parser_version=version, error=FileError(stage=stage, reason=reason))
 
 
 def default_workers() -> int:
@@ -64,15 +75,12 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def parse_path(path: str, name: str, version: str, cache_root: str | None = None) -> ParseRecord:
-    """Parse one file (the worker entry point: only a path crosses the pipe), and
-    keep the result in the parse cache unless a limit stopped it (the worker
-    writes it: serialising is parse work, spread over the workers)."""
+def parse_path(target: Target, version: str) -> ParseRecord:
+    """Parse one file (the worker entry point), and keep the result in the parse
+    cache unless a limit stopped it (the worker writes it: serialising is parse
+    work, spread over the workers)."""
     seconds = file_limits.current().max_seconds
-
-    def failed(stage: str, reason: str) -> ParseRecord:
-        return ParseRecord(sha256=file_sha256(path), parser_version=version, error=FileError(stage=stage,
-                                                                                          reason=reason))
+    path = target.path
 
     armed = False
     if _in_worker:
@@ -87,20 +95,19 @@ def parse_path(path: str, name: str, version: str, cache_root: str | None = None
             file_limits.check_size(size)
             with open(path, "rb") as fh:
                 data = fh.read()
-            record = parse_record(data, name, version=version)
+            record = parse_record(data, target.name, version=version, sha256=target.sha256)
     except file_limits.LimitExceeded as exc:
-        return failed(exc.stage, str(exc))
+        return target.failed(version, exc.stage, str(exc))
     except file_limits.TimeLimitExceeded:
-        return failed("limits", file_limits.time_message(seconds))
+        return target.failed(version, "limits", file_limits.time_message(seconds))
     except MemoryError:
-        return failed("limits", f"ran out of memory reading it (limit max_memory_mb="
-                                f"{file_limits.current().max_memory_mb}; MINSHENG_MAX_MEMORY_MB raises it)")
+        return target.failed(version, "limits", file_limits.memory_message())
     finally:
         if armed:
             faulthandler.cancel_dump_traceback_later()
-    if cache_root and (record.error is None or record.error.lasting):
+    if target.cache_root and (record.error is None or record.error.lasting):
         try:
-            ParseCache(Path(cache_root)).put(record)
+            ParseCache(Path(target.cache_root)).put(record)
         except (OSError, MemoryError):  # a full disk or the like: a cache miss next time, not a failed file
             pass
     return record
@@ -114,11 +121,6 @@ def _devnull():
     if _DEVNULL is None:
         _DEVNULL = open(os.devnull, "w")
     return _DEVNULL
-
-
-def _args(target: Target, version: str) -> tuple:
-    path, name, cache_root = target
-    return path, name, version, cache_root
 
 
 def _die_with_parent() -> None:
@@ -208,7 +210,7 @@ class _Workers:
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:
             self.executor = self._pool(self.workers)
-        return self.executor.submit(parse_path, *_args(target, version))
+        return self.executor.submit(parse_path, target, version)
 
     def reset(self, kill: bool = False) -> None:
         if self.executor is not None:
@@ -222,12 +224,11 @@ class _Workers:
         """Parse one file in a process of its own: did the file kill the last one?"""
         with self._pool(1) as single:
             try:
-                return single.submit(parse_path, *_args(target, version)).result()
+                return single.submit(parse_path, target, version).result()
             except BrokenProcessPool:
-                return ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
-                    stage="worker", reason="the parser process died reading this file (a crash in a reader "
-                                           "library, killed for using too much memory, or stuck in one past "
-                                           "the time limit)"))
+                return target.failed(version, "worker", "the parser process died reading this file (a crash in a "
+                                     "reader library, killed for using too much memory, or stuck in one past "
+                                     "the time limit)")
 
     def close(self) -> None:
         if self.executor is not None:
@@ -243,7 +244,7 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
     if workers <= 0:
         for job in jobs:
             target = needs_parse(job)
-            yield job, parse_path(*_args(target, version)) if target else None
+            yield job, parse_path(target, version) if target else None
         return
     pool = _Workers(workers, file_limits.current())
     pending: deque[tuple[J, Target | None, Future | None]] = deque()
@@ -260,11 +261,9 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
             record = pool.alone(target, version)
         except TimeoutError:
             pool.reset(kill=True)
-            record = ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
-                stage="limits", reason=f"took longer than {pool.limits.max_seconds:g} s to read (limit max_seconds)"))
+            record = target.failed(version, "limits", file_limits.time_message(pool.limits.max_seconds))
         except (Exception, MemoryError) as exc:  # the worker failed outside any file's parse (memory cap...)
-            record = ParseRecord(sha256=file_sha256(target[0]), parser_version=version, error=FileError(
-                stage="worker", reason=f"the parser process failed: {type(exc).__name__}: {exc}"))
+            record = target.failed(version, "worker", f"the parser process failed: {type(exc).__name__}: {exc}")
             return job, record
         pending = deque((j, t, pool.submit(t, version) if t else None) for j, t, _ in pending)
         return job, record
