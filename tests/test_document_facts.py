@@ -6,9 +6,9 @@ import io
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-from minsheng_etl import profiles
+from minsheng_etl import DocumentFacts, profiles
 from minsheng_etl.extract.assemble import list_kind, list_year
-from minsheng_etl.extract.document import Facts, find_region, read_facts, region_of_body
+from minsheng_etl.extract.document import find_region, read_facts, region_of_body
 from minsheng_etl.extract.draft import TaskDraft
 from minsheng_etl.fields.periods import period_end
 from minsheng_etl.layout import Cell, Layout, Paragraph, Table
@@ -187,7 +187,7 @@ def test_period_end_of_each_form():
 # --- list kind and year -----------------------------------------------------------------
 
 def kind(title, heading=None, period=None, progress=False, published=None):
-    facts = Facts(title=title, period=period, published=published)
+    facts = DocumentFacts(title=title, period=period, published=published)
     drafts = [TaskDraft(seq=1, content="新建幼儿园。", progress="已完工。" if progress else None)]
     return list_kind(heading, facts, drafts), list_year(heading, facts, drafts)
 

@@ -15,7 +15,7 @@ from minsheng_etl.measures import (
     status_from_words,
     strip_point_numbers,
 )
-from minsheng_etl.models import DocumentFacts, Task
+from minsheng_etl import DocumentFacts, Task
 from minsheng_etl.pipeline import parse_file
 
 # --- quantities: value, unit, comparator and the noun counted (texts from the corpus) ---
@@ -144,7 +144,7 @@ def pairs_of(path):
         m = measure_task(t, parsed.notice.document)
         for a in m.achievements:
             if a.target_position:
-                target = m.targets[a.target_position - 1]
+                target = t.targets[a.target_position - 1]
                 found.setdefault(t.seq, []).append((a.value, a.unit, target.value, target.unit))
     return found
 

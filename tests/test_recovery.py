@@ -202,8 +202,8 @@ def test_a_cache_write_that_fails_is_a_cache_miss(tmp_path, monkeypatch):
 
 def test_scratch_copy_that_fails_midway_is_removed(tmp_path, monkeypatch, loaded):
     """A disk that fills while the working copy is written (simulated): exit path removes it."""
-    from minsheng_etl.load import warehouse
     from minsheng_etl.errors import DiskFull
+    from minsheng_etl.load.warehouse import writers
     from minsheng_etl.load.run.ingest import ingest
 
     db, raw = loaded
@@ -213,7 +213,7 @@ def test_scratch_copy_that_fails_midway_is_removed(tmp_path, monkeypatch, loaded
         Path(dst).write_bytes(Path(src).read_bytes()[:1000])
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(warehouse.shutil, "copyfile", half_copy)
+    monkeypatch.setattr(writers.shutil, "copyfile", half_copy)
     with pytest.raises(DiskFull):
         ingest([notices(tmp_path / "more", 700)], db_path=db, raw_root=raw)
     assert db.read_bytes() == before and not list(db.parent.glob("m.duckdb.*.tmp*"))

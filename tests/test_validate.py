@@ -5,9 +5,9 @@ import pytest
 from pydantic import ValidationError
 
 from minsheng_etl.extract.assemble import assemble
-from minsheng_etl.extract.document import Facts
 from minsheng_etl.extract.draft import TaskDraft
-from minsheng_etl.models import Notice, Task, json_schema
+from minsheng_etl import DocumentFacts, Notice, Task
+from minsheng_etl.validate import json_schema
 from minsheng_etl.profiles import schemas_dir
 
 
@@ -43,7 +43,7 @@ def test_gold_json_shape():
 
 def test_a_record_that_breaks_the_contract_is_rejected_with_field_and_value():
     drafts = [TaskDraft(seq=1, content="新建学校。"), TaskDraft(seq=2, content="   ")]
-    result = assemble(Facts(title="2024年项目"), drafts)
+    result = assemble(DocumentFacts(title="2024年项目"), drafts)
     assert [t.seq for t in result.notice.tasks] == [1]
     assert len(result.rejected) == 1
     bad = result.rejected[0]

@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .load import warehouse
-from .errors import EtlError, WarehouseDamaged, hint
+from .errors import EtlError, hint
 from .names import printable
 from .pipeline import parse_file
 
@@ -112,7 +112,7 @@ def inspect(
     Each task with where it came from (p3 t1 r5 = page 3, table 1, row 5; l12 =
     line 12) and what to check (unknown body names, deadlines not understood,
     figures without a unit)."""
-    from .checks import task_warnings
+    from .load.derive.canonical import unknown_bodies
 
     _apply_limits()
     try:
@@ -142,8 +142,8 @@ def inspect(
                 "check"):
         table.add_column(col, overflow="fold")
     flagged = 0
-    for t in notice.tasks:
-        warnings = task_warnings(t, doc.region)
+    for t, checks in zip(notice.tasks, parsed.result.warnings):
+        warnings = checks + unknown_bodies(t, doc.region)
         flagged += bool(warnings)
         table.add_row(str(t.list), str(t.seq), t.list_kind, str(t.year or ""), t.content[:40],
                       "、".join(t.units)[:20], str(t.deadline or ""), t.status or "",
@@ -311,9 +311,9 @@ def ingest(
 
 
 def _upgrade_note(applied: list[str]) -> None:
-    if applied and any("view" not in name for name in applied) and "001_core.sql" not in applied:
-        err.print(f"[yellow]upgraded[/yellow] the warehouse schema ({', '.join(applied)}); documents loaded "
-                  f"before carry the new columns empty until `etl rebuild`")
+    note = warehouse.upgrade_note(applied)
+    if note:
+        err.print(f"[yellow]upgraded[/yellow] {note}")
 
 
 @app.command(epilog="Examples: etl rebuild · etl rebuild --quiet --wait 600 (cron) · etl rebuild --json")
@@ -353,12 +353,7 @@ def rebuild(
                                  workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw)
     summary, diff = result.summary, result.diff
     if as_json:
-        doc = summary.to_json() | {"documents_before": diff.documents_before, "documents_after": diff.documents_after,
-                                   "added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed),
-                                   "took": result.took, "not_taken": result.not_taken, "missing": result.missing,
-                                   "whole_store": result.whole_store, "damaged": result.damaged,
-                                   "set_aside": str(result.set_aside) if result.set_aside else None}
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         raise typer.Exit(1 if summary.failed else 0)
     if result.damaged:
         out.print(f"the old warehouse could not be read ({result.damaged}); "
@@ -388,34 +383,23 @@ def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="rec
     """What the warehouse holds: notices, documents, tasks, bodies, recent runs, rejects."""
     con = _reader(db)
     try:
-        q = lambda sql: con.execute(sql).fetchall()
+        s = warehouse.status(con, runs)
         out = Console(soft_wrap=True)
-        (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
-        (tasks, reports, overdue, late, no_news), = q(
-            """SELECT count(*), coalesce(sum(reports), 0), count(*) FILTER (WHERE overdue),
-                      count(*) FILTER (WHERE overdue_kind = 'reported_late'),
-                      count(*) FILTER (WHERE overdue_kind = 'no_news') FROM tasks_flat""")
-        (bodies, unknown), = q("""SELECT count(DISTINCT canonical_name), count(DISTINCT name) FILTER (WHERE NOT known)
-                                 FROM task_units WHERE role <> 'official'""")
-        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({reports} report rows), "
-                  f"{bodies} bodies ({unknown} names not in the alias table: etl units --unknown)")
-        out.print(f"  overdue today: {overdue} ({late} reported late, {no_news} with no news since the deadline: "
-                  f"SELECT * FROM overdue_tasks)", highlight=False)
-        for fmt, n in q("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 1"):
+        out.print(f"[bold]{db}[/bold]: {s.notices} notices in {s.documents} documents, {s.tasks} tasks "
+                  f"({s.reports} report rows), {s.bodies} bodies ({s.unknown} names not in the alias table: "
+                  f"etl units --unknown)")
+        out.print(f"  overdue today: {s.overdue} ({s.reported_late} reported late, {s.no_news} with no news since "
+                  f"the deadline: SELECT * FROM overdue_tasks)", highlight=False)
+        for fmt, n in s.formats:
             out.print(f"  {fmt:<5} {n} documents")
         table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",
                           title="recent runs")
-        for row in q(f"""SELECT run_id, command, strftime(started_at, '%Y-%m-%d %H:%M:%S'),
-                         coalesce(strftime(finished_at, '%Y-%m-%d %H:%M:%S'), 'did not finish'),
-                         files_seen, loaded, unchanged, failed FROM ingest_runs ORDER BY started_at DESC
-                         LIMIT {int(runs)}"""):
+        for row in s.runs:
             table.add_row(*[str(v) for v in row])
         out.print(table)
-        rejects = q("""SELECT source_name, stage, reason, strftime(rejected_at, '%Y-%m-%d %H:%M:%S') FROM rejects
-                       WHERE record_ref IS NULL ORDER BY rejected_at DESC LIMIT 20""")
-        if rejects:
+        if s.rejects:
             rt = RichTable("file", "stage", "reason", "when", title="rejected files")
-            for row in rejects:
+            for row in s.rejects:
                 rt.add_row(*[str(v) for v in row])
             out.print(rt)
     finally:
@@ -432,11 +416,7 @@ def units(
 
     `--unknown` lists names the alias table does not know, most used first, so an
     analyst can add them."""
-    sql = f"""SELECT d.region, u.name, u.canonical_name, u.known, count(DISTINCT u.task_id) AS tasks
-              FROM task_units u JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
-              WHERE u.role <> 'official' {"AND NOT u.known" if unknown else ""}
-              GROUP BY ALL ORDER BY tasks DESC, d.region, u.name"""
-    _print_query(db, sql, fmt, 0)
+    _print_query(db, warehouse.units_sql(unknown), fmt, 0)
 
 
 @app.command(epilog="Examples: etl export tasks_flat -o 汇总表.xlsx · etl export target_vs_achieved -o t.parquet")
@@ -491,17 +471,10 @@ def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None
     warehouse is read through first: a damaged one is said so in one line (exit 2)
     instead of failing half way through a report."""
     try:
-        con = warehouse.connect(db, read_only=True, sandbox=not allow_files, memory_limit=memory_limit)
+        return warehouse.open_warehouse(db, sandbox=not allow_files, memory_limit=memory_limit)
     except (FileNotFoundError, EtlError) as exc:
         _error(exc)
         raise typer.Exit(2)
-    try:
-        warehouse.verify(con, db)
-    except WarehouseDamaged as exc:
-        con.close()
-        _error(exc)
-        raise typer.Exit(2)
-    return con
 
 
 @app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM overdue_tasks" --format csv""")
@@ -552,15 +525,7 @@ def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = F
         columns = [d[0] for d in cur.description] if cur.description else []
         rows = cur.fetchall()
     except Exception as exc:  # duckdb errors: show the message, not a traceback
-        message = " ".join(str(exc).split())
-        if "disabled by configuration" in message:
-            message += " (etl query reads only the warehouse: --allow-files lets it reach other files)"
-        elif "read-only mode" in message:
-            message += " (etl query never changes the warehouse: etl ingest and etl rebuild do)"
-        elif "INTERRUPT" in message.upper() and not timer.is_alive():
-            message = f"stopped after {timeout:g} s (--timeout raises the limit)"
-        elif "memory" in message.lower() and "limit" in message.lower():
-            message += " (--memory-limit raises the limit)"
+        message = warehouse.explain(exc, timeout=timeout, timed_out=not timer.is_alive())
         err.print(f"[red]query failed[/red] {message}")
         raise typer.Exit(2)
     finally:
@@ -587,7 +552,7 @@ def schema(
     write: bool = typer.Option(False, "--write", help="write schemas/notice.schema.json instead of printing"),
 ) -> None:
     """The JSON Schema of the record contract (a notice and its tasks)."""
-    from .models import json_schema
+    from .validate import json_schema
     from .profiles import schemas_dir
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"

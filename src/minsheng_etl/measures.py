@@ -1,9 +1,10 @@
-"""How far along is a task? Targets from its content, achievements from its progress
-text, each achievement matched to the target it reports on, the report's as-of
-date, and a status: the notice's own where it has one, else inferred.
+"""How far along is a task? Achievements from its progress text, each matched to
+the target (a quantity of its content) it reports on, the report's as-of date,
+and a status: the notice's own where it has one, else inferred.
 
-Pure functions of a validated Task and its document's facts; the loader stores
-the result beside the task.
+Pure functions of a validated Task, its content's quantities (found once, by
+extraction: the task's targets) and its document's facts; the loader stores the
+result beside the task.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import regex
 from . import profiles
 from .fields.periods import as_of_date
 from .fields.quantities import Quantity, find_quantities
-from .models import Achievement, DocumentFacts, Measure, Status, Task, TaskMeasures
+from .validate import Achievement, DocumentFacts, Status, Task, TaskMeasures
 from .textnorm import similarity
 
 _POINT = regex.compile(r"^\s*(\d{1,2})\s*[.．、]\s*")
@@ -228,13 +229,11 @@ def infer_status(task: Task, targets: list[Quantity], reported: dict[int, float]
     return None, None
 
 
-def _measure(q: Quantity, position: int) -> dict:
-    return {"position": position, "value": q.value, "unit": q.unit, "comparator": q.comparator, "noun": q.noun,
-            "text": q.text}
-
-
-def measure_task(task: Task, doc: DocumentFacts) -> TaskMeasures:
-    targets = find_quantities(task.content)
+def measure_task(task: Task, doc: DocumentFacts, targets: list[Quantity] | None = None) -> TaskMeasures:
+    """`targets`: the content's quantities as extraction found them (ExtractResult.quantities);
+    found here only for a task built by hand."""
+    if targets is None:
+        targets = find_quantities(task.content)
     progress = strip_point_numbers(task.progress or "")
     share = stated_share(progress)
     got = achievements_in(progress, targets, share)
@@ -252,14 +251,13 @@ def measure_task(task: Task, doc: DocumentFacts) -> TaskMeasures:
         if ai in inside:
             continue
         ti = pairs.get(ai)
-        m = _measure(q, ai + 1)
+        m = q.record(ai + 1)
         if ai in parts:  # one row for the sum, its text the parts as printed: 17场+50场
             group = sorted(parts[ai])
             m |= {"value": reported[ti], "text": "+".join(got[k].text for k in group), "position": group[0] + 1}
         achievements.append(Achievement(**m, target_position=None if ti is None else ti + 1,
                                         ratio=None if ti is None else _ratio(m["value"], targets[ti].value)))
     return TaskMeasures(as_of=as_of, status=status, status_basis=basis, overdue=overdue, stated_share=share_pct,
-                        targets=[Measure(**_measure(q, i + 1)) for i, q in enumerate(targets)],
                         achievements=achievements)
 
 

@@ -9,6 +9,7 @@ results shipped back as JSON lines or Parquet for the loader.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import traceback
 from dataclasses import dataclass
@@ -23,13 +24,13 @@ from .errors import EtlError, ExtractError, ReadError
 from .extract import ExtractResult, extract
 from .layout import Layout
 from .measures import measure_task
-from .models import Notice, TaskMeasures
+from .validate import Notice, Rejected, TaskMeasures, TaskWarning
 from .readers import read, sniff
 from .repair import repair
 
 # The code a parse runs: editing any of it may change a parse. Loading, the CLI and
 # the warehouse are not in it, so changing them re-parses nothing.
-_PARSE_CODE = ("readers", "extract", "fields", "repair.py", "layout.py", "textnorm.py", "models.py",
+_PARSE_CODE = ("readers", "extract", "fields", "repair.py", "layout.py", "textnorm.py", "validate.py",
                "measures.py", "profiles.py", "pipeline.py")
 
 
@@ -93,6 +94,15 @@ def parse_file(path: Path | str) -> Parsed:
     return parse_bytes(data, path)
 
 
+def parse(source: bytes | str | os.PathLike, name: str | None = None) -> Notice:
+    """A notice file (its path) or its bytes → the Notice it holds: the document's
+    facts and its validated tasks. Raises EtlError (ReadError, ExtractError) naming
+    the stage that failed. (The public entry point: `minsheng_etl.parse`.)"""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return parse_bytes(bytes(source), name or "<bytes>").notice
+    return parse_file(source).notice
+
+
 # --- the pure parse result: what crosses processes, the cache and the network ---
 
 class FileError(BaseModel):
@@ -107,16 +117,6 @@ class FileError(BaseModel):
         return self.stage not in ("limits", "worker")
 
 
-class RecordRejected(BaseModel):
-    """A task that broke the record contract (the file's other tasks still load)."""
-
-    ref: str
-    seq: int | None = None
-    field: str
-    value: str
-    reason: str
-
-
 class ParseRecord(BaseModel):
     """Everything the loader needs from one file, or why it failed."""
 
@@ -125,8 +125,9 @@ class ParseRecord(BaseModel):
     fmt: str | None = None
     pages: int | None = None
     notice: Notice | None = None
-    measures: list[TaskMeasures] = Field(default_factory=list)
-    rejected: list[RecordRejected] = Field(default_factory=list)
+    measures: list[TaskMeasures] = Field(default_factory=list)  # parallel to notice.tasks
+    warnings: list[list[TaskWarning]] = Field(default_factory=list)  # parallel to notice.tasks
+    rejected: list[Rejected] = Field(default_factory=list)
     error: FileError | None = None
     seconds: float = 0.0
 
@@ -149,8 +150,7 @@ def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = No
             file_limits.check_size(len(data))
             parsed = parse_bytes(data, name, sha)
         record.fmt, record.pages, record.notice = parsed.fmt, parsed.layout.pages, parsed.notice
-        record.rejected = [RecordRejected(ref=r.ref, seq=r.seq, field=r.field, value=str(r.value), reason=r.reason)
-                           for r in parsed.result.rejected]
+        record.rejected, record.warnings = parsed.result.rejected, parsed.result.warnings
     except EtlError as exc:
         record.error = FileError(stage=exc.stage, reason=str(exc))
     except MemoryError:
@@ -162,7 +162,8 @@ def parse_record(data: bytes, name: str = "<bytes>", *, version: str | None = No
                                  detail=traceback.format_exc())
     if record.notice is not None:
         try:
-            record.measures = [measure_task(task, record.notice.document) for task in record.notice.tasks]
+            record.measures = [measure_task(task, record.notice.document, quantities)
+                               for task, quantities in zip(record.notice.tasks, parsed.result.quantities)]
         except Exception as exc:
             record.notice = None
             record.error = FileError(stage="measure", reason=f"unexpected {type(exc).__name__}: {exc}",

@@ -3,7 +3,7 @@
 Blocks are walked in reading order: paragraphs feed the prose state machine
 (headings, numbered tasks, labelled fields), tables go through header mapping.
 Both share the current section. Then each draft's fields are parsed and the
-records validated against the contract in models.py.
+records validated against the contract in validate.py.
 """
 from __future__ import annotations
 

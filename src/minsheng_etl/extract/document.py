@@ -18,6 +18,7 @@ from ..fields.dates import parse_date
 from ..layout import Layout, Paragraph, Table
 from ..script import to_simplified
 from ..textnorm import squash_all
+from ..validate import DocumentFacts
 from .labels import label_names
 from .markers import opens_item
 
@@ -98,16 +99,6 @@ def words() -> _Words:
         completion_words=regex.compile(_alternation(d["list_kind"]["completion"])),
         whole_year=tuple(d["list_kind"]["whole_year"]),
     )
-
-
-@dataclass
-class Facts:
-    title: str
-    issuer: str | None = None
-    doc_number: str | None = None
-    region: str | None = None
-    published: object = None
-    period: str | None = None
 
 
 def _simp(text: str | None) -> str:
@@ -458,7 +449,7 @@ def _page_date_line(paras: list[Paragraph], title: str | None) -> dt.date | None
 
 
 def find_published(layout: Layout, front: list[Paragraph] | None = None, title: str | None = None,
-                   meta: dict[str, str] | None = None, signature: Signature | None = None) -> object:
+                   meta: dict[str, str] | None = None, signature: Signature | None = None) -> dt.date | None:
     """The signature's date, else the page's 发布时间, else its date line."""
     signature = signature or find_signature(layout.paragraphs())
     if signature.date:
@@ -741,14 +732,14 @@ def front_blocks(layout: Layout, limit: int = 25) -> list:
     return out
 
 
-def read_facts(layout: Layout, headers: list[str]) -> Facts:
+def read_facts(layout: Layout, headers: list[str]) -> DocumentFacts:
     head = front_blocks(layout)
     front = [b for b in head if isinstance(b, Paragraph)]
     meta = read_metadata(head)
     signature = find_signature(layout.paragraphs())
     title = find_title(front) or find_title(layout.paragraphs()) or "(untitled)"
     issuer = find_issuer(front, title, meta, signature)
-    return Facts(
+    return DocumentFacts(
         title=title,
         issuer=issuer,
         doc_number=find_doc_number(front, meta),

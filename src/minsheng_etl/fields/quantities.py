@@ -65,6 +65,11 @@ class Quantity:
         text = self.source
         return text[_span_back(text, self.start, _CLAUSE_END, 60):_span_forward(text, self.end, _CLAUSE_END, 60)]
 
+    def record(self, position: int) -> dict:
+        """Its fields as a record (validate.Target, validate.Achievement), at its 1-based position."""
+        return {"position": position, "value": self.value, "unit": self.unit, "comparator": self.comparator,
+                "noun": self.noun, "text": self.text}
+
     @cached_property
     def lead(self) -> str:
         """Its sentence up to the number (after 。；), for telling achievements from targets."""

@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..models import Notice, TaskMeasures
+from ..validate import Notice, TaskMeasures
 from ..textnorm import bigrams, dice
 from .derive import canonical, versions
 from .warehouse import bulk_insert, transaction
@@ -128,7 +128,7 @@ def document_rows(con, *, doc_id: str, notice: Notice, measures: list[TaskMeasur
         units = [[tid, role, position, name, name, None, None]
                  for role, names in (("lead", task.units), ("co", task.co_units), ("official", task.lead_officials))
                  for position, name in enumerate(names, start=1)]
-        targets = [[tid, t.position, t.value, t.unit, t.comparator, t.noun, t.text] for t in m.targets]
+        targets = [[tid, t.position, t.value, t.unit, t.comparator, t.noun, t.text] for t in task.targets]
         achieved = [[tid, a.position, a.value, a.unit, a.comparator, a.noun, a.text, a.target_position, a.ratio]
                     for a in m.achievements]
         by_task[tid] = (row, units, targets, achieved)

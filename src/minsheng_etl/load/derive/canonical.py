@@ -14,6 +14,7 @@ from functools import lru_cache
 import regex
 
 from ...profiles import parsers_dir
+from ...validate import UNKNOWN_BODY, Task, TaskWarning
 
 ALIAS_FILE = "body_aliases.toml"
 _LEVEL = regex.compile(r"^(区|市|县|旗|州|盟|镇|乡)(?=\p{Han}{2})")
@@ -75,3 +76,10 @@ class AliasTable:
 def load() -> AliasTable:
     with open(parsers_dir() / ALIAS_FILE, "rb") as fh:
         return AliasTable(tomllib.load(fh).get("body", []))
+
+
+def unknown_bodies(task: Task, region: str | None) -> list[TaskWarning]:
+    """A warning per body name of a task (lead and co) the alias table does not know."""
+    aliases = load()
+    return [TaskWarning(kind=UNKNOWN_BODY, text=name) for name in task.units + task.co_units
+            if not aliases.resolve(name, region).known]

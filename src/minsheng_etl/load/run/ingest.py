@@ -13,78 +13,22 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from ...checks import WarningTally, task_warnings
 from ...errors import DiskFull
 from ...names import printable
 from ...pipeline import ParseRecord, parser_version
 from .. import rows, warehouse
+from ..derive import canonical
 from ..derive.refresh import refresh, revision_notes
 from ..store import ParseCache, RawStore
 from . import taken
 from .pool import Target, parse_in_order
+from .summary import FileOutcome, RunSummary
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-
-
-@dataclass
-class FileOutcome:
-    path: Path
-    status: str  # loaded, unchanged, failed
-    sha256: str | None = None
-    tasks: int = 0
-    stage: str | None = None
-    reason: str | None = None
-    rejected_records: int = 0
-    fmt: str | None = None
-    pages: int | None = None
-    seconds: float = 0.0  # parse time (read to measure), 0 when the parse came from the cache
-    cached: bool = False
-    detail: str | None = None  # traceback of an unexpected error
-    name: str | None = None  # the name it came in under, printable (a rebuild reads it from the raw store)
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    upgraded: list[str] = field(default_factory=list)  # schema files applied to an older warehouse
-    warnings: WarningTally = field(default_factory=WarningTally)
-    seconds: float = 0.0
-    taken: list[dict] = field(default_factory=list)  # the raw objects this run took (taken.entry)
-    skipped_links: int = 0  # symbolic links met inside folders and not followed
-    notes: list[str] = field(default_factory=list)  # what the run has to say beside the counts
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def failed(self) -> int:
-        return self.count("failed")
-
-    @property
-    def tasks(self) -> int:
-        return sum(o.tasks for o in self.outcomes)
-
-    def to_json(self) -> dict:
-        """The run as data (`etl ingest --json`): counts, then one entry per file."""
-        files = []
-        for o in self.outcomes:
-            entry = {"path": printable(o.path), "name": o.name or printable(o.path.name), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
-                     "tasks": o.tasks, "rejected_records": o.rejected_records, "parse_seconds": o.seconds,
-                     "cached": o.cached}
-            if o.status == "failed":
-                entry |= {"stage": o.stage, "reason": o.reason}
-            files.append(entry)
-        return {"run_id": self.run_id, "files": len(self.outcomes), "loaded": self.count("loaded"),
-                "unchanged": self.count("unchanged"), "failed": self.failed, "tasks": self.tasks,
-                "parsed": sum(1 for o in self.outcomes if o.status == "loaded" and not o.cached),
-                "from_cache": sum(1 for o in self.outcomes if o.cached), "seconds": round(self.seconds, 3),
-                "skipped_links": self.skipped_links, "notes": self.notes,
-                "schema_upgraded": self.upgraded, "warnings": self.warnings.as_dict(), "outcomes": files}
 
 
 def iter_inputs(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
@@ -215,8 +159,8 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                                             reason=r.reason)
                 region = record.notice.document.region
                 touched.add(region)
-                for task in record.notice.tasks:
-                    for warning in task_warnings(task, region):
+                for task, warnings in zip(record.notice.tasks, record.warnings):
+                    for warning in warnings + canonical.unknown_bodies(task, region):
                         summary.warnings.add(warning, where=f"{job.name} #{task.seq}")
             report(outcome)
 

@@ -18,7 +18,8 @@ from ...errors import EtlError
 from .. import warehouse
 from ..store import RawStore
 from . import taken
-from .ingest import FileOutcome, RunSummary, load_files
+from .ingest import load_files
+from .summary import FileOutcome, RunSummary
 
 _SIGNATURE = """
 SELECT t.task_id, t.content,
@@ -54,6 +55,15 @@ class RebuildResult:
     not_taken: int = 0  # files in the raw store that other warehouses took
     missing: int = 0  # files the warehouse took that the raw store no longer holds
     whole_store: bool = False  # no record of what it took: every file in the raw store
+
+    def to_json(self) -> dict:
+        """The rebuild as data (`etl rebuild --json`): the run, then the diff and what it took."""
+        diff = self.diff
+        return self.summary.to_json() | {
+            "documents_before": diff.documents_before, "documents_after": diff.documents_after,
+            "added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed),
+            "took": self.took, "not_taken": self.not_taken, "missing": self.missing, "whole_store": self.whole_store,
+            "damaged": self.damaged, "set_aside": str(self.set_aside) if self.set_aside else None}
 
 
 def diff_against(con, old_db: Path | None) -> TaskDiff:
