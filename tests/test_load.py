@@ -2,10 +2,11 @@
 import pytest
 from conftest import rows
 
+from minsheng_etl.errors import WarehouseBusy
 from minsheng_etl.load import rows as loader
 from minsheng_etl.load import warehouse
-from minsheng_etl.errors import WarehouseBusy
 from minsheng_etl.load.run.ingest import ingest
+from minsheng_etl.load.run.rebuild import rebuild
 
 GOOD = ("2024年区民生实事项目\n序号\t任务内容\t主责单位\t协办单位\t完成时限\n"
         "1\t新建3所学校。\t区教委\t\t2024年12月31日\n2\t新增床位200张。\t区民政局\t各街道办事处\t2024年12月底\n")
@@ -50,6 +51,21 @@ def test_reingest_of_the_same_file_changes_nothing(paths):
     assert rows(db, "SELECT loaded, unchanged FROM ingest_runs ORDER BY started_at") == [(1, 0), (0, 1)]
 
 
+def test_each_document_and_task_carries_the_run_that_loaded_it(paths):
+    src, db, raw = paths
+    first = ingest([src / "good.txt"], db_path=db, raw_root=raw)
+    (src / "more.txt").write_text(GOOD.replace("2024年", "2025年"), encoding="utf-8")
+    second = ingest([src / "good.txt", src / "more.txt"], db_path=db, raw_root=raw)  # good.txt: unchanged
+    assert first.run_id != second.run_id
+    expected = [("good.txt", first.run_id), ("more.txt", second.run_id)]
+    assert rows(db, "SELECT DISTINCT source_name, t.run_id FROM tasks t JOIN documents USING (doc_id) ORDER BY 1") \
+        == expected
+    assert rows(db, "SELECT source_name, run_id FROM documents ORDER BY 1") == expected
+    assert rows(db, "SELECT count(*) FROM documents d JOIN ingest_runs r USING (run_id)") == [(2,)]
+    again = rebuild(db_path=db, raw_root=raw)  # every row loaded again, by the rebuild's run
+    assert rows(db, "SELECT DISTINCT run_id FROM tasks") == [(again.summary.run_id,)]
+
+
 def test_a_failing_load_rolls_back_that_file_only(paths, monkeypatch):
     src, db, raw = paths
     ingest([src / "good.txt"], db_path=db, raw_root=raw)
@@ -57,8 +73,8 @@ def test_a_failing_load_rolls_back_that_file_only(paths, monkeypatch):
 
     real = loader.write_batch
 
-    def broken(con, batch):
-        real(con, batch)
+    def broken(con, batch, index):
+        real(con, batch, index)
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(loader, "write_batch", broken)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import regex
 
+from ... import profiles
 from ...profiles import parsers_dir
 from ...validate import UNKNOWN_BODY, Task, TaskWarning
 
@@ -83,3 +84,12 @@ def unknown_bodies(task: Task, region: str | None) -> list[TaskWarning]:
     aliases = load()
     return [TaskWarning(kind=UNKNOWN_BODY, text=name) for name in task.units + task.co_units
             if not aliases.resolve(name, region).known]
+
+
+def resolve_body(name: str, region: str | None) -> tuple[str, bool, bool]:
+    """What task_units holds for a lead or co body: (canonical name, known to the alias
+    table, the name of a group of bodies: 各单位, 区有关部门, parsers/bodies.toml
+    [collective]). Resolved as rows are built; again after a run, for every name,
+    when the tables changed (derive/refresh.py)."""
+    r = load().resolve(name, region)
+    return r.canonical, r.known, bool(profiles.load().body_collective.search(name))

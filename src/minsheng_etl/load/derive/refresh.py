@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import profiles
 from ...textnorm import similarity
 from ..warehouse import bulk_insert, transaction
 from . import canonical, versions
@@ -12,23 +11,21 @@ from .chains import TaskRow, build_chains, recurring_pairs
 
 
 def refresh_canonical_names(con) -> int:
-    """Resolve every body name against parsers/body_aliases.toml and mark the names of
-    groups (各单位, 区有关部门: parsers/bodies.toml [collective]): new names, and old ones
-    when the tables changed. Returns the number of names resolved before whose
-    canonical name changed (the alias table was edited).
-    The work is one lookup per distinct name, so it simply runs after every run."""
-    aliases = canonical.load()
-    group = profiles.load().body_collective
+    """Resolve every body name again (canonical.resolve_body) where the tables changed
+    since its rows were built: an analyst edited parsers/body_aliases.toml or the
+    [collective] names of parsers/bodies.toml, which re-parses nothing. Rows are
+    written resolved, so after an ordinary run nothing changes. Returns the number
+    of names whose canonical name changed. The work is one lookup per distinct name
+    (memoised), so it simply runs after every run."""
     names = con.execute("""SELECT DISTINCT d.region, u.name, u.canonical_name, u.known, u.collective FROM task_units u
                            JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
                            WHERE u.role <> 'official'""").fetchall()
     updates, renamed = [], 0
     for region, name, old, old_known, old_collective in names:
-        r = aliases.resolve(name, region)
-        collective = bool(group.search(name))
-        if (r.canonical, r.known, collective) != (old, old_known, old_collective):
-            updates.append([region, name, r.canonical, r.known, collective])
-            renamed += old_known is not None and old != r.canonical  # resolved before: the table changed
+        resolved = canonical.resolve_body(name, region)
+        if resolved != (old, old_known, old_collective):
+            updates.append([region, name, *resolved])
+            renamed += old_known is not None and old != resolved[0]  # resolved before: the table changed
     if updates:  # one statement for all: an UPDATE per name took seconds at a few thousand names
         con.execute("""UPDATE task_units u SET canonical_name = m.canonical, known = m.known, collective = m.collective
                        FROM (SELECT unnest($1::VARCHAR[]) AS region, unnest($2::VARCHAR[]) AS name,

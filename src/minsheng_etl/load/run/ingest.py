@@ -20,7 +20,6 @@ from ...errors import DiskFull
 from ...names import printable
 from ...pipeline import ParseRecord, parser_version
 from .. import rows, warehouse
-from ..derive import canonical
 from ..derive.refresh import refresh, revision_notes
 from ..store import ParseCache, RawStore
 from . import taken
@@ -133,7 +132,6 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     summary = RunSummary(run.run_id)
     cache = store.parse_cache
     batch = rows.BatchLoader(con)
-    notices = rows.NoticeIndex(con)
     touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
     names_of: dict[str, tuple[str, str]] = {}  # sha → the exact name and path (for the warehouse's record)
     raw_of: dict[str, Path] = {}
@@ -148,7 +146,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             on_file(outcome)
 
     def settle(written: list[tuple[object, Exception | None]]) -> None:
-        for (job, record, outcome), exc in written:
+        for (job, record, built, outcome), exc in written:
             if exc is not None:
                 outcome = _reject(con, run, job, "load", f"{type(exc).__name__}: {exc}")
             else:
@@ -157,11 +155,9 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
                                             raw_path=str(job.raw), sha256=job.sha, stage="validate",
                                             record_ref=f"{r.ref} seq {r.seq}", field=r.field, value=r.value,
                                             reason=r.reason)
-                region = record.notice.document.region
-                touched.add(region)
-                for task, warnings in zip(record.notice.tasks, record.warnings):
-                    for warning in warnings + canonical.unknown_bodies(task, region):
-                        summary.warnings.add(warning, where=f"{job.name} #{task.seq}")
+                touched.add(record.notice.document.region)
+                for seq, warning in built.warnings:
+                    summary.warnings.add(warning, where=f"{job.name} #{seq}")
             report(outcome)
 
     def needs_parse(job: _Job) -> Target | None:
@@ -189,15 +185,14 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             outcome.detail, outcome.cached = record.error.detail, parsed is None
             report(outcome)
             continue
-        if batch.holds_notice(rows.notice_key(record.notice)):
-            settle(batch.flush())  # the notice may be in the batch: match it against written rows
-        built = rows.document_rows(con, doc_id=job.sha, notice=record.notice, measures=record.measures,
-                                    source_name=job.name, source_path=job.source_path, raw_path=str(job.raw),
-                                    fmt=record.fmt, pages=record.pages, parser_version=version, index=notices)
+        built = rows.document_rows(doc_id=job.sha, notice=record.notice, measures=record.measures,
+                                   warnings=record.warnings, source_name=job.name, source_path=job.source_path,
+                                   raw_path=str(job.raw), fmt=record.fmt, pages=record.pages, parser_version=version,
+                                   run_id=run.run_id)
         outcome = FileOutcome(job.path, "loaded", job.sha, tasks=built.tasks, rejected_records=len(record.rejected),
                               fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
                               cached=parsed is None)
-        settle(batch.add(built, (job, record, outcome)))
+        settle(batch.add(built, (job, record, built, outcome)))
     settle(batch.flush())
     refresh(con, regions=touched)
     summary.notes += revision_notes(con, [o.sha256 for o in summary.outcomes if o.status == "loaded"])
