@@ -68,11 +68,11 @@ class Spec:
 
 def task_pool() -> list[PoolTask]:
     sys.path.insert(0, str(ROOT / "src"))
-    from minsheng_etl.pipeline import parse_file
+    from minsheng_etl import parse
 
     pool = []
     for path in sorted(SAMPLES.glob("*.txt")):
-        for t in parse_file(path).notice.tasks:
+        for t in parse(path).tasks:
             if len(t.content) >= 8:
                 pool.append(PoolTask(t.content, tuple(t.units), t.deadline_text, t.progress))
     return pool

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from layoutgen import FAMILIES, FIELDS, RENDERERS, TABLES, render, render_txt
-from minsheng_etl.pipeline import parse_bytes
+from minsheng_etl import parse
 
 # Prose families tried beyond txt and html (tables go into txt, html, docx and xlsx).
 PDF = ("m_dot", "f_lines", "f_bracket_square", "f_name_report", "d_attachments", "t_header", "t_category")
@@ -99,7 +99,7 @@ def differences(expected: list[dict], got: list[dict]) -> list[str]:
 @pytest.mark.parametrize("family,fmt", list(params()))
 def test_layout_family_gives_back_its_records(family, fmt):
     data, name, expected = render(family, fmt)
-    got = parse_bytes(data, name).notice.gold_json()["tasks"]
+    got = parse(data, name).gold_json()["tasks"]
     diffs = differences(expected, got)
     if diffs:  # pytest.fail: the list itself, without assert's repr of it
         pytest.fail(f"{family} as {fmt}: {len(diffs)} difference(s)\n" + "\n".join(diffs), pytrace=False)

@@ -16,7 +16,7 @@ from minsheng_etl.measures import (
     strip_point_numbers,
 )
 from minsheng_etl import DocumentFacts, Task
-from minsheng_etl.pipeline import parse_file
+from minsheng_etl.pipeline import parse_record
 
 # --- quantities: value, unit, comparator and the noun counted (texts from the corpus) ---
 
@@ -138,10 +138,9 @@ def test_inferred_status(t, status, basis, overdue):
 # --- achievements matched to targets, on the seeds (each pair checked by hand) ---------------
 
 def pairs_of(path):
-    parsed = parse_file(path)
+    record = parse_record(path.read_bytes(), path.name)  # measured as a run measures: extraction's quantities
     found = {}
-    for t in parsed.notice.tasks:
-        m = measure_task(t, parsed.notice.document)
+    for t, m in zip(record.notice.tasks, record.measures):
         for a in m.achievements:
             if a.target_position:
                 target = t.targets[a.target_position - 1]

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from minsheng_etl.pipeline import parse_file
+from minsheng_etl import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 ETL = [str(ROOT / ".venv" / "bin" / "etl")] if (ROOT / ".venv" / "bin" / "etl").exists() else ["etl"]
@@ -35,7 +35,7 @@ def _page(title: str, header: list[str], rows: list[list], date: str) -> str:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     """The year's four reports of one list, and a corrected re-issue of the half-year one."""
-    tasks = parse_file(SAMPLE).notice.tasks
+    tasks = parse(SAMPLE).tasks
     assert len(tasks) == 22
     folder = tmp_path_factory.mktemp("reports")
     base = lambda t: [t.seq, t.content, "、".join(t.units), t.deadline_text]

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from minsheng_etl import parse
 from minsheng_etl.cli import app
 from minsheng_etl.extract.finish import name_and_report
 from minsheng_etl.extract.labels import bracket_fields
 from minsheng_etl.extract.segment import plan
 from minsheng_etl.fields.bodies import split_bodies
-from minsheng_etl.pipeline import parse_bytes
 
 
 def _tasks(text: str) -> list[dict]:
-    return parse_bytes(text.encode("utf-8"), "n.txt").notice.gold_json()["tasks"]
+    return parse(text.encode("utf-8"), "n.txt").gold_json()["tasks"]
 
 
 def test_numbered_points_inside_each_report_paragraph_are_not_the_list():

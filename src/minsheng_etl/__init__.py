@@ -31,7 +31,8 @@ _EXPORTS = {
     "Achievement": "validate",
     "TaskWarning": "validate",
 }
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", "parse", "open_warehouse", "EtlError", "Notice", "DocumentFacts", "Task", "Target",
+           "Provenance", "TaskMeasures", "Achievement", "TaskWarning"]
 
 if TYPE_CHECKING:
     from .errors import EtlError

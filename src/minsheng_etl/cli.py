@@ -16,6 +16,7 @@ from rich.text import Text
 from .load import warehouse
 from .errors import EtlError, hint
 from .names import printable
+from .validate import UNKNOWN_BODY
 from .pipeline import parse_file
 
 DB_OPTION = typer.Option(warehouse.DEFAULT_DB, "--db", envvar="MINSHENG_DB", help="the DuckDB warehouse file")
@@ -251,7 +252,7 @@ def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
         examples = ", ".join(info["examples"][:3])
         out.print(f"  warning   {info['count']} {kind}: {examples}{' …' if info['count'] > 3 else ''}",
                   highlight=False, markup=False)
-    if any(kind.startswith("unknown body") for kind in summary.warnings.counts):
+    if UNKNOWN_BODY in summary.warnings.counts:
         out.print("            (etl units --unknown lists the names to add to parsers/body_aliases.toml)",
                   highlight=False)
     if summary.skipped_links:

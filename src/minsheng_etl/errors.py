@@ -19,12 +19,6 @@ class ExtractError(EtlError):
     stage = "extract"
 
 
-class ValidationFailed(EtlError):
-    """Extracted records break the record contract."""
-
-    stage = "validate"
-
-
 class WarehouseBusy(EtlError):
     stage = "load"
 

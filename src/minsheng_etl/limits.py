@@ -49,9 +49,6 @@ class Limits:
                 values[f.name] = _setting(name, raw, whole=isinstance(getattr(cls, f.name), int))
         return cls(**values)
 
-    def describe(self) -> str:
-        return ", ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
-
 
 _current = Limits()
 

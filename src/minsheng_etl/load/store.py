@@ -55,14 +55,6 @@ class ParseCache:
             tmp.unlink(missing_ok=True)
             raise
 
-    def clear(self) -> int:
-        removed = 0
-        if self.root.is_dir():
-            for path in self.root.rglob("*.json.gz"):
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
-
 
 class RawStore:
     """Every ingested file, kept by content hash: objects/ab/abcdef….ext, with a
