@@ -19,27 +19,28 @@ class ExtractError(EtlError):
     stage = "extract"
 
 
-class WarehouseBusy(EtlError):
+class LoadError(EtlError):
+    """The warehouse cannot take the run: it stops, and the warehouse stays as it was."""
+
     stage = "load"
 
 
-class SchemaError(EtlError):
+class WarehouseBusy(LoadError):
+    """Another writer holds the warehouse (--wait waits for it)."""
+
+
+class SchemaError(LoadError):
     """The warehouse was built by another schema: upgrade the tool or rebuild."""
 
-    stage = "load"
 
-
-class WarehouseDamaged(EtlError):
+class WarehouseDamaged(LoadError):
     """The warehouse file cannot be read (truncated, garbled): `etl rebuild` restores it."""
 
-    stage = "load"
     reason = ""  # what DuckDB said
 
 
-class DiskFull(EtlError):
+class DiskFull(LoadError):
     """No space left where the run writes: the run stops, what it wrote is removed."""
-
-    stage = "load"
 
 
 class VocabularyError(EtlError):

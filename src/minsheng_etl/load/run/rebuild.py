@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import EtlError
+from ...errors import LoadError
 from .. import warehouse
 from ..store import RawStore
 from . import taken
@@ -91,8 +91,8 @@ def diff_against(con, old_db: Path | None) -> TaskDiff:
     return diff
 
 
-class NothingToRebuild(EtlError):
-    stage = "load"
+class NothingToRebuild(LoadError):
+    """No warehouse and no record of the files taken into one."""
 
 
 def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 0, use_cache: bool = True,
