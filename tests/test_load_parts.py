@@ -64,10 +64,8 @@ def _rows_of(text: str, doc_id: str = "a" * 64, run_id: str = "run1", repeat: bo
         record.notice.tasks.append(record.notice.tasks[-1].model_copy(update={"content": "改写的任务"}))
         record.measures.append(record.measures[-1])
         record.warnings.append([])
-    return record, document_rows(doc_id=doc_id, notice=record.notice, measures=record.measures,
-                                 warnings=record.warnings, source_name="n.txt", source_path="in/n.txt",
-                                 raw_path="raw/n.txt", fmt=record.fmt, pages=record.pages, parser_version="v",
-                                 run_id=run_id, now=dt.datetime(2025, 10, 1))
+    return record, document_rows(record, doc_id=doc_id, source_name="n.txt", source_path="in/n.txt",
+                                 raw_path="raw/n.txt", run_id=run_id, now=dt.datetime(2025, 10, 1))
 
 
 def test_rows_are_built_resolved_and_stamped_with_their_run():

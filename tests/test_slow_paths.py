@@ -30,7 +30,7 @@ def small_time_limit():
 def test_the_time_limit_fires_while_measuring(tmp_path, monkeypatch, small_time_limit):
     """Measuring ran outside the timer: a file slow there was stopped only by the
     fallback kill a minute past the limit."""
-    def slow_measure(task, document):
+    def slow_measure(task, document, targets):
         while True:  # pure Python: the signal gets in between bytecodes
             sum(range(1000))
 

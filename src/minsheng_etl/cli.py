@@ -144,7 +144,7 @@ def inspect(
         table.add_column(col, overflow="fold")
     flagged = 0
     for t, checks in zip(notice.tasks, parsed.result.warnings):
-        warnings = checks + unknown_bodies(t, doc.region)
+        warnings = unknown_bodies(t, doc.region) + checks
         flagged += bool(warnings)
         table.add_row(str(t.list), str(t.seq), t.list_kind, str(t.year or ""), t.content[:40],
                       "、".join(t.units)[:20], str(t.deadline or ""), t.status or "",

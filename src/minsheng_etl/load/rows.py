@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..textnorm import bigrams, dice
-from ..validate import Notice, TaskMeasures, TaskWarning
+from ..pipeline import ParseRecord
+from ..validate import Notice, TaskWarning
 from .derive import canonical, versions
 from .warehouse import bulk_insert, transaction
 
@@ -104,18 +105,17 @@ _COLUMNS = {
 }
 
 
-def document_rows(*, doc_id: str, notice: Notice, measures: list[TaskMeasures], warnings: list[list[TaskWarning]],
-                  source_name: str, source_path: str | None, raw_path: str, fmt: str, pages: int | None,
-                  parser_version: str, run_id: str, now: dt.datetime | None = None) -> DocumentRows:
-    """The rows of one parsed notice (measures and warnings: one entry per task, as
-    the parse record has them). A task number given twice keeps its last row, as a
+def document_rows(record: ParseRecord, *, doc_id: str, source_name: str, source_path: str | None, raw_path: str,
+                  run_id: str, now: dt.datetime | None = None) -> DocumentRows:
+    """The rows of one parsed file. A task number given twice keeps its last row, as a
     re-issued row replaces the first. Lead and co bodies are resolved to their
     canonical names here; the run's warnings gain the names the alias table lacks."""
+    notice = record.notice
     doc = notice.document
     now = now or dt.datetime.now()
     by_task: dict[str, tuple[list, list, list, list]] = {}
     found: list[tuple[int, TaskWarning]] = []
-    for task, m, checks in zip(notice.tasks, measures, warnings):
+    for task, m, checks in zip(notice.tasks, record.measures, record.warnings):
         tid = task_id(doc_id, task.list, task.seq)
         ref = task.ref
         row = [tid, doc_id, task.list, task.year, task.list_kind, task.section, task.seq, task.source_ref,
@@ -132,12 +132,12 @@ def document_rows(*, doc_id: str, notice: Notice, measures: list[TaskMeasures], 
         achieved = [[tid, a.position, a.value, a.unit, a.comparator, a.noun, a.text, a.target_position, a.ratio]
                     for a in m.achievements]
         by_task[tid] = (row, units, targets, achieved)
-        found += [(task.seq, w) for w in checks + canonical.unknown_bodies(task, doc.region)]
+        found += [(task.seq, w) for w in canonical.unknown_bodies(task, doc.region) + checks]
     out = DocumentRows(
         doc_id, notice_key(notice), {(t.list, t.seq): t.content for t in notice.tasks},
         notice=[doc.title, doc.region, doc.period, doc.doc_number, now],
-        document=[doc_id, source_name, source_path, raw_path, fmt, doc.title, doc.issuer, doc.doc_number, doc.region,
-                  doc.published, doc.period, parser_version, pages, len(by_task), now,
+        document=[doc_id, source_name, source_path, raw_path, record.fmt, doc.title, doc.issuer, doc.doc_number,
+                  doc.region, doc.published, doc.period, record.parser_version, record.pages, len(by_task), now,
                   versions.fingerprint(_facts(notice)), run_id],
         warnings=found)
     for row, units, targets, achieved in by_task.values():

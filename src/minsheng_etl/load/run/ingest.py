@@ -185,10 +185,8 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             outcome.detail, outcome.cached = record.error.detail, parsed is None
             report(outcome)
             continue
-        built = rows.document_rows(doc_id=job.sha, notice=record.notice, measures=record.measures,
-                                   warnings=record.warnings, source_name=job.name, source_path=job.source_path,
-                                   raw_path=str(job.raw), fmt=record.fmt, pages=record.pages, parser_version=version,
-                                   run_id=run.run_id)
+        built = rows.document_rows(record, doc_id=job.sha, source_name=job.name, source_path=job.source_path,
+                                   raw_path=str(job.raw), run_id=run.run_id)
         outcome = FileOutcome(job.path, "loaded", job.sha, tasks=built.tasks, rejected_records=len(record.rejected),
                               fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
                               cached=parsed is None)
