@@ -101,6 +101,9 @@ def _own(function, restype, *argtypes):
 
 
 _text_object_of = _own(raw.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_font_of = _own(raw.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
+_advance_of = _own(raw.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float,
+                   ctypes.POINTER(ctypes.c_float))
 _SAMPLE = 16  # besides each text object's first glyph, every 16th is checked for a Unicode mapping
 
 
@@ -108,47 +111,53 @@ def _chars(textpage, place: _Placement) -> tuple[list[Char], int]:
     """The page's drawn characters with their boxes, and how many of them had no
     Unicode mapping.
 
-    The box is pdfminer's: from the origin along the advance, and one font size
-    high standing on the baseline (a share DESCENT of it below). PDFium's own
-    boxes are the ink's (tight) or the ink's joined to the advance (loose), and
-    ink varies from glyph to glyph: only the loose box's right edge is used.
-    A text object's glyphs share its font size and matrix: asked once per object.
+    The box is pdfminer's: from the origin along the glyph's advance (the font's
+    width for it), one font size high standing on the baseline, a share DESCENT
+    of it below. (PDFium's own boxes are the ink's, which varies from glyph to
+    glyph.) A text object's glyphs share its font, size and matrix: asked once
+    per object; advances once per font and character.
     """
     count = raw.FPDFText_CountChars(textpage)
     if count <= 0:
         return [], 0
     text = _page_text(textpage, count)
     page_address = ctypes.cast(textpage, ctypes.c_void_p).value
-    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
-    rect_ref, matrix_ref = ctypes.byref(rect), ctypes.byref(matrix)
+    matrix, width = raw.FS_MATRIX(), ctypes.c_float()
+    matrix_ref, width_ref = ctypes.byref(matrix), ctypes.byref(width)
     ox, oy = ctypes.c_double(), ctypes.c_double()
     ox_ref, oy_ref = ctypes.byref(ox), ctypes.byref(oy)
-    loose_box, origin_of, object_of = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, _text_object_of
+    origin_of, object_of = raw.FPDFText_GetCharOrigin, _text_object_of
     generated, unmapped_at = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
     upright = place.rotation == 0
     e, f = place.e, place.f
+    advances: dict[tuple[int, str], float] = {}  # (font, character) → advance at 1 pt
     chars: list[Char] = []
     suspect = False
-    current, size = None, 0.0
+    current, font, size, stretch = None, None, 0.0, 1.0
     for i, ch in enumerate(text):
         if ch in _NOT_DRAWN and generated(textpage, i):
             continue
-        if not (loose_box(textpage, i, rect_ref) and origin_of(textpage, i, ox_ref, oy_ref)):
+        if not origin_of(textpage, i, ox_ref, oy_ref):
             continue
         obj = object_of(page_address, i)
-        if obj != current:  # a new text object: its size as drawn, and is its font mapped?
+        if obj != current:  # a new text object: its font, its size as drawn, is its font mapped?
             current = obj
+            font = _font_of(obj) if obj else None
             raw.FPDFText_GetMatrix(textpage, i, matrix_ref)
             size = raw.FPDFText_GetFontSize(textpage, i) * math.hypot(matrix.c, matrix.d)
+            stretch = math.hypot(matrix.a, matrix.b) / (math.hypot(matrix.c, matrix.d) or 1)
             suspect = suspect or bool(unmapped_at(textpage, i))
         elif not i % _SAMPLE:
             suspect = suspect or bool(unmapped_at(textpage, i))
+        advance = advances.get((font, ch))
+        if advance is None:
+            advance = width.value if font and _advance_of(font, ord(ch), 1.0, width_ref) else 0.0
+            advances[font, ch] = advance
         if upright:
-            x, y, right = ox.value + e, f - oy.value, rect.right + e
+            x, y = ox.value + e, f - oy.value
         else:
             x, y = place.point(ox.value, oy.value)
-            right = place.box(rect.left, rect.bottom, rect.right, rect.top)[1]
-        chars.append(Char(ch, x, max(x, right), y - (1 - DESCENT) * size, y + DESCENT * size, size))
+        chars.append(Char(ch, x, x + advance * size * stretch, y - (1 - DESCENT) * size, y + DESCENT * size, size))
     unmapped = text.count("\ufffd")
     if suspect:  # count them all
         unmapped += sum(1 for i, ch in enumerate(text) if ch != "\ufffd" and unmapped_at(textpage, i))
