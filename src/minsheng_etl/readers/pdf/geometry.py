@@ -4,6 +4,7 @@ boxes and the page's ruling edges, in top-left page coordinates (points)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 from .tables import find_tables
@@ -62,10 +63,12 @@ class PageContent:
 
 
 def lines_from_chars(chars: list[Char]) -> list[Line]:
-    """Cluster characters into lines by their vertical position, in reading order."""
+    """Cluster characters into lines by their vertical position, in reading order:
+    a character joins the latest of the last three lines whose first character's
+    middle is within 0.45 of its size."""
     groups: list[list[Char]] = []
-    middles: list[float] = []  # each group's first character's middle
-    for ch in sorted((c for c in chars if c.text), key=_top):
+    middles: list[float] = []
+    for ch in sorted(filter(_text, chars), key=_top):
         middle = (ch.top + ch.bottom) / 2
         reach = 0.45 * (ch.size or 10)
         for g in range(len(groups) - 1, max(-1, len(groups) - 4), -1):
@@ -78,31 +81,27 @@ def lines_from_chars(chars: list[Char]) -> list[Line]:
     out = []
     for group in groups:
         group.sort(key=_x0)
-        text, prev = [], None
+        text, prev = [], group[0]
         for ch in group:
-            if prev is not None and ch.x0 - prev.x1 > 0.25 * (ch.size or 10):
+            if ch.x0 - prev.x1 > 0.25 * (ch.size or 10) and ch is not prev:
                 text.append(_gap(prev, ch.x0))
             text.append(ch.text)
             prev = ch
         joined = "".join(text).strip()
-        if not joined:
-            continue
-        out.append(Line(joined, group[0].x0, max(c.x1 for c in group), min(c.top for c in group),
-                        max(c.bottom for c in group), _usual_size(group)))
+        if joined:
+            out.append(Line(joined, group[0].x0, max(map(_x1, group)), min(map(_top, group)),
+                            max(map(_bottom, group)), _usual_size(group)))
     out.sort(key=lambda ln: (round(ln.top), ln.x0))
     return out
 
 
-def _top(c: Char) -> float:
-    return c.top
-
-
-def _x0(c: Char) -> float:
-    return c.x0
+_text, _x0, _x1, _top, _bottom, _size = (attrgetter(name) for name in ("text", "x0", "x1", "top", "bottom", "size"))
 
 
 def _usual_size(group: list[Char]) -> float:
     """The most common font size of a line's visible characters (first seen wins a tie)."""
+    if len(set(map(_size, group))) == 1:
+        return round(group[0].size, 1)
     counts: dict[float, int] = {}
     for c in group:
         if not c.text.isspace():
