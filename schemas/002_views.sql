@@ -5,7 +5,8 @@
 CREATE OR REPLACE VIEW notice_documents AS
 SELECT d.notice_id, d.doc_id, d.source_name, d.format, d.task_count, d.ingested_at,
        row_number() OVER (PARTITION BY d.notice_id ORDER BY d.task_count DESC,
-           CASE d.format WHEN 'docx' THEN 1 WHEN 'xlsx' THEN 2 WHEN 'html' THEN 3 WHEN 'text' THEN 4 ELSE 5 END,
+           CASE WHEN d.format IN ('docx', 'doc') THEN 1 WHEN d.format IN ('xlsx', 'xls') THEN 2
+                WHEN d.format = 'html' THEN 3 WHEN d.format = 'text' THEN 4 ELSE 5 END,
            d.ingested_at, d.doc_id) = 1 AS is_primary
 FROM documents d;
 
