@@ -9,11 +9,13 @@ touched). That profile switches off macros and the updating of linked content
 (linked images, DDE/OLE links), and where the system allows it the process runs
 in a network namespace of its own, with no interface but a loopback that is
 down: a hostile document cannot reach out. The whole process group is killed
-when the conversion ends, fails, times out or the parse is stopped.
+when the conversion ends, fails, times out or the parse is stopped, and
+coreutils' timeout kills it on its own should the parser die first.
 """
 from __future__ import annotations
 
 import functools
+import math
 import os
 import shutil
 import signal
@@ -73,7 +75,10 @@ def convert(data: bytes, what: str, source_suffix: str, target: str) -> bytes:
         source = work / f"input{source_suffix}"  # the suffix picks LibreOffice's import filter
         source.write_bytes(data)
         out = work / "out"
-        command = [*_isolating_prefix(), program, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+        # coreutils' timeout as a second clock: it kills the whole group even if this
+        # process is killed first (a worker stopped past its time gets no `finally`)
+        watchdog = ("timeout", "-s", "KILL", f"{math.ceil(seconds) + 5}") if shutil.which("timeout") else ()
+        command = [*watchdog, *_isolating_prefix(), program, f"-env:UserInstallation={profile.as_uri()}", "--headless",
                    "--invisible", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    "--convert-to", target, "--outdir", str(out), str(source)]
         env = {**os.environ, "HOME": str(work), "TMPDIR": str(work), "SAL_USE_VCLPLUGIN": "svp"}
