@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +186,21 @@ def test_xls_reads_as_the_same_workbook_saved_as_xlsx(tmp_path):
     assert table.rows[3][3].text == "区住建委"  # the merged cell repeated below
     assert table.rows[1][3].paragraphs == ["区民政局", "区卫健委"] and table.rows[1][4].text == "2024年12月31日"
     assert table.rows[1][3].ref.row == 4 and table.rows[1][3].ref.col == 4  # where it sits in the sheet
+
+
+def test_the_converter_runs_without_a_network():
+    """What LibreOffice runs in: a network namespace whose only interface (loopback)
+    is down, so not even a server on this machine can be reached."""
+    import socket
+
+    prefix = soffice_mod._isolating_prefix()
+    if not prefix:
+        pytest.skip("this system lets no user make a network namespace (unshare -rn): the profile's settings remain")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        probe = ["-c", f"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=5)"]
+        assert subprocess.run([sys.executable, *probe], capture_output=True, timeout=30).returncode == 0  # outside
+        inside = subprocess.run([*prefix, sys.executable, *probe], capture_output=True, text=True, timeout=30)
+    assert inside.returncode != 0 and "unreachable" in inside.stderr.lower()

@@ -13,7 +13,7 @@ from test_end_to_end import score
 
 from minsheng_etl import limits as file_limits
 from minsheng_etl.errors import ReadError
-from minsheng_etl.layout import Paragraph, Table
+from minsheng_etl.layout import Paragraph
 from minsheng_etl.pipeline import parse_record
 from minsheng_etl.readers import read, sniff
 

@@ -21,12 +21,15 @@ def ole_format(data: bytes) -> str:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except (OSError, ValueError, struct.error, IndexError) as exc:  # olefile raises these on a broken header
-        raise ReadError(f"a damaged OLE compound file (old Office format: {exc})") from exc
+        # (olefile's own words are about its internals: a huge sector number, a bad FAT)
+        raise ReadError("a damaged OLE compound file (the container of .doc/.xls/.wps/.et): its header or "
+                        "sector tables cannot be read") from exc
     with ole:
         try:
             streams = {entry[0] for entry in ole.listdir(streams=True, storages=True) if len(entry) == 1}
         except (OSError, ValueError, struct.error, IndexError, RecursionError) as exc:
-            raise ReadError(f"a damaged OLE compound file (its directory cannot be read: {exc})") from exc
+            raise ReadError("a damaged OLE compound file (the container of .doc/.xls/.wps/.et): its directory "
+                            "cannot be read") from exc
         if "EncryptedPackage" in streams:
             raise ReadError("a password-protected Office file: open it and save an unprotected copy")
         if "WordDocument" in streams:
