@@ -181,12 +181,13 @@ def ofd_notice(page_xml: bytes | None = None, extra: dict[str, bytes] | None = N
 
     page = ofdgen.Page()
     page.text(40, 30, "北京市大兴区2025年重要民生实事项目进展情况", size=6)
-    xs, ys = [20, 35, 120, 160, 190], [40, 50, 70]
+    xs, ys = [20, 35, 120, 160, 190], [40, 50, 70, 90]
     page.grid(xs, ys)
-    for x, text in zip(xs, ("序号", "任务内容", "主责单位", "完成时限")):
-        page.text(x + 2, ys[0] + 7, text, size=4.5)
-    for x, text in zip(xs, ("1", "新增200张养老家庭照护床位。", "区民政局", "12月底")):
-        page.text(x + 2, ys[1] + 7, text, size=4.5)
+    rows = [("序号", "任务内容", "主责单位", "完成时限"), ("1", "新增200张养老家庭照护床位。", "区民政局", "12月底"),
+            ("2", "完成3所中小学建设，增加学位1440个。", "区教委", "9月底")]
+    for top, row in zip(ys, rows):
+        for x, text in zip(xs, row):
+            page.text(x + 2, top + 7, text, size=4.5)
     extra = dict(extra or {})
     if page_xml is not None:
         extra["Doc_0/Pages/Page_0/Content.xml"] = page_xml
@@ -341,7 +342,7 @@ CASES = [
     Case("zip-bomb.ofd", ofd_zip_bomb, "failed", "limits", ("unpack", "zip bomb"),
          "an OFD whose font part unpacks to 600 MB"),
     Case("xxe.ofd", ofd_xxe, "failed", "read", ("dtd", "unsafe"), "an external entity (XXE) in a page"),
-    Case("junk.doc", ole_junk, "failed", "read", ("damaged ole",), "an old Office signature, then random bytes"),
+    Case("junk-ole.doc", ole_junk, "failed", "read", ("damaged ole",), "an old Office signature, then random bytes"),
     Case("huge.html", html_huge, "loaded", about="a 50 MB web page (a pasted picture, 5,000 paragraphs)"),
     Case("nested.html", html_nested, "failed", "limits", ("nested",), "elements nested 10,000 deep"),
     Case("wrong-charset.html", lambda: html_table(charset="utf-8", declared="gbk"), "loaded",
