@@ -149,8 +149,8 @@ def pairs_of(path):
     return found
 
 
-HALF_YEAR = [  # daxing-2025-h1-summary: (seq, achieved, unit, target, unit)
-    (1, 2, "处", 2, "处"), (1, 500, "张", 200, "张"), (8, 1, "条", 5, "条"),
+HALF_YEAR = [  # daxing-2025-h1-summary: (seq, achieved, unit, target, unit)  # 8: 新开1条、调整4条 lines add up
+    (1, 2, "处", 2, "处"), (1, 500, "张", 200, "张"), (8, 5, "条", 5, "条"),
     (2, 15000, "个", 20000, "个"), (2, 148, "场", 200, "场"), (2, 2231, "人", 3800, "人"),
     (3, 2880, "个", 2880, "个"), (4, 66, "%", 70, "%"), (5, 2809, "套", 4000, "套"), (7, 26, "个", 30, "个"),
     (10, 450, "个", 500, "个"), (11, 130, "个", 185, "个"), (11, 185, "人", 330, "人"), (11, 225, "名", 225, "名"),
@@ -185,3 +185,49 @@ def test_target_vs_achieved_view(sample_warehouse):
     assert got == [(5, 4000.0, "套", 2809.0, 0.7023), (10, 500.0, "个", 450.0, 0.9)]
     assert share == [(40.0,)]
     assert statuses == [("completed", 1), ("in_progress", 21)]
+
+
+# --- parts added up; a year-end report's word for the whole task ---------------------
+
+@pytest.mark.parametrize("target, progress, kind, achieved, text, status", [
+    # parts of one thing, one sentence, an enumeration: added up (67 against at least 60)
+    ("举办文化惠民演出活动不少于60场。", "举办惠民演出进基层活动17场、百姓周末大舞台活动50场，丰富群众文化生活。",
+     "completion", 67.0, "17场+50场", "completed"),
+    ("优化调整5条公交线路。", "新开1条境内公交线路、调整4条境内公交线路。", "progress", 5.0, "1条+4条", "completed"),
+    # 其中: the later figure is a part of the earlier, not another part
+    ("新建养老床位200张。", "新建养老床位120张，其中护理型床位60张。", "progress", 120.0, "120张", "in_progress"),
+    # 累计: a total already, nothing to add
+    ("新建养老床位200张。", "累计新建养老床位120张、护理型床位60张。", "progress", 120.0, "120张", "in_progress"),
+    # another sentence: not parts of one enumeration
+    ("新建养老床位200张。", "新建养老床位120张。下半年计划建设护理型床位60张。", "progress", 120.0, "120张",
+     "in_progress"),
+])
+def test_parts_of_one_thing_are_added_up(target, progress, kind, achieved, text, status):
+    m = measure_task(task(target, progress, kind=kind), DOC)
+    matched = [a for a in m.achievements if a.target_position == 1]
+    assert [(a.value, a.text) for a in matched] == [(achieved, text)]
+    assert m.status == status
+
+
+@pytest.mark.parametrize("progress, kind, status, basis", [
+    # a completion report says the whole task is done: that outranks one figure short of its target
+    ("全面完成年度任务，新建养老床位180张。", "completion", "completed", "year_end_wording"),
+    ("超额完成，新建养老床位180张。", "completion", "completed", "year_end_wording"),
+    ("新建养老床位180张，已完成。", "completion", "completed", "year_end_wording"),
+    # the word followed by a figure is that figure; a negated word says the opposite
+    ("已完成180张。", "completion", "in_progress", "numbers"),
+    ("未全面完成，新建养老床位180张。", "completion", "in_progress", "numbers"),
+    ("尚未完成，新建养老床位180张。", "completion", "in_progress", "numbers"),
+    # a mid-year report: the figure stands
+    ("全面完成前期工作，新建养老床位180张。", "progress", "in_progress", "numbers"),
+])
+def test_year_end_wording_outranks_a_partial_figure(progress, kind, status, basis):
+    m = measure_task(task("新建养老床位200张。", progress, kind=kind), DOC)
+    assert (m.status, m.status_basis) == (status, basis)
+
+
+def test_the_completion_sample_reads_completed(sample_warehouse):
+    # 东城 2023 #15: 17场 + 50场 against 不少于60场
+    assert rows(sample_warehouse, """SELECT achieved, achieved_text, status_now FROM target_vs_achieved
+                                     WHERE region = '北京市东城区' AND year = 2023 AND seq = 15""") == [
+        (67.0, "17场+50场", "completed")]

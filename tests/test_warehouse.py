@@ -92,8 +92,14 @@ def test_overdue_on_a_given_day(sample_warehouse):
     assert overdue(sample_warehouse, "2025-12-01", "北京市大兴区", 2025) == [3, 20]
     # the 2023 task division: only task 25 is due before July
     assert overdue(sample_warehouse, "2023-07-01", "北京市大兴区", 2023) == [25]
-    # as the reports themselves say: nothing in the corpus is overdue at its own as-of date
-    assert rows(sample_warehouse, "SELECT count(*) FROM overdue_tasks") == [(0,)]
+    assert rows(sample_warehouse, """SELECT overdue_kind, days_late FROM overdue_on(DATE '2025-10-01')
+                                     WHERE region = '北京市大兴区' AND year = 2025""") == [("no_news", 1)]
+    # as the reports themselves say: nothing in the corpus is late at its own as-of date
+    assert rows(sample_warehouse, "SELECT count(*) FROM task_reports WHERE late_at_report") == [(0,)]
+    # today, every overdue task is one with no report since its deadline, and overdue_tasks is overdue_on(today)
+    assert rows(sample_warehouse, "SELECT count(*) FROM overdue_tasks WHERE overdue_kind <> 'no_news'") == [(0,)]
+    assert rows(sample_warehouse, "SELECT count(*) FROM overdue_tasks") == rows(
+        sample_warehouse, "SELECT count(*) FROM overdue_on(current_date)") != [(0,)]
 
 
 # --- one task across reports; recurring tasks ------------------------------------
@@ -219,7 +225,7 @@ def test_an_older_warehouse_is_upgraded_in_place(tmp_path, monkeypatch):
     monkeypatch.delenv("MINSHENG_SCHEMAS")
     applied: list[str] = []
     con = warehouse.connect(db, on_migrate=applied.extend)
-    assert applied == ["003_notices_progress.sql", "002_views.sql"]
+    assert applied == ["003_notices_progress.sql", "004_versions_groups.sql", "002_views.sql"]
     assert con.execute("SELECT title, notice_id FROM documents").fetchall() == [("旧通知", None)]
     assert con.execute("SELECT count(*) FROM tasks_flat").fetchone() == (0,)
     con.close()
@@ -295,3 +301,25 @@ def test_readme_examples_run_as_printed(sample_warehouse, command, expected):
     out = subprocess.run(ETL + args + ["--db", str(sample_warehouse)], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout == expected
+
+
+# --- collective names -------------------------------------------------------------
+
+@pytest.mark.parametrize("name, collective", [
+    ("各单位", True), ("各部门", True), ("各街道办事处", True), ("各乡镇人民政府", True), ("相关属地", True),
+    ("区有关部门", True), ("全市各相关单位", True), ("县政府有关部门", True), ("区食安委成员单位", True),
+    ("区民政局", False), ("市场监管局", False), ("区委宣传部", False), ("各", True), ("属地街道", True),
+])
+def test_collective_names_by_the_word_list(name, collective):
+    from minsheng_etl import profiles
+    assert bool(profiles.load().body_collective.search(name)) is collective
+
+
+def test_collective_names_are_flagged_in_rankings_not_dropped(sample_warehouse):
+    got = dict(rows(sample_warehouse, """SELECT body, bool_or(collective) FROM tasks_by_body
+                                         WHERE body IN ('各单位', '各部门', '相关属地', '区民政局') GROUP BY body"""))
+    assert got == {"各单位": True, "各部门": True, "相关属地": True, "区民政局": False}
+    # a ranking of single bodies leaves the groups out
+    top = rows(sample_warehouse, """SELECT body FROM tasks_by_body WHERE NOT collective
+                                    GROUP BY body ORDER BY sum(tasks) DESC LIMIT 10""")
+    assert not {b for (b,) in top} & {"各单位", "各部门", "相关属地"}

@@ -25,6 +25,25 @@ WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writ
 VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="every file as it goes, and tracebacks of errors")
 WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", min=0,
                               help="parser processes (default 0: one per CPU core)")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", envvar="MINSHENG_SCHEDULER", metavar="ADDRESS",
+                                help="parse on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+                                     "needs pip install 'minsheng-etl[cluster]' here and on the workers")
+
+
+@contextmanager
+def _cluster(address: str | None):
+    """The parse function of a Dask cluster (None: parse locally). A cluster that is
+    not there or does not match is a ClusterError: exit 2 in _writing, never a local run."""
+    if not address:
+        yield None
+        return
+    from .cluster import ClusterParser, connect
+
+    client = connect(address)
+    try:
+        yield ClusterParser(client, address=address).parse_in_order
+    finally:
+        client.close()
 
 
 def _workers(n: int) -> int:
@@ -270,6 +289,7 @@ def ingest(
     wait: float = WAIT_OPTION,
     force: bool = typer.Option(False, "--force", help="re-parse every file, even one loaded by this parser version or held in the parse cache"),
     workers: int = WORKERS_OPTION,
+    scheduler: str = SCHEDULER_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON on stdout, nothing else"),
     verbose: bool = VERBOSE_OPTION,
@@ -296,10 +316,10 @@ def ingest(
     skipped: list[Path] = []
     files = list(iter_inputs([p for p in paths if p not in missing], skipped))
     out = Console(soft_wrap=True)
-    with _writing("ingest", verbose):
+    with _writing("ingest", verbose), _cluster(scheduler) as parse:
         with RunDisplay(len(files), label="ingest", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force,
-                                 workers=_workers(workers), on_file=display.on_file)
+                                 workers=_workers(workers), on_file=display.on_file, parse=parse)
     summary.skipped_links = len(skipped)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
@@ -326,6 +346,7 @@ def rebuild(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     show: int = typer.Option(10, "--show", help="tasks to list per kind of change"),
     workers: int = WORKERS_OPTION,
+    scheduler: str = SCHEDULER_OPTION,
     no_cache: bool = typer.Option(False, "--no-cache", help="re-parse every file, even those the parse cache holds "
                                   "for this parser version"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary and the diff as JSON, nothing else"),
@@ -346,11 +367,11 @@ def rebuild(
 
     _apply_limits()
     out = Console(soft_wrap=True)
-    with _writing("rebuild", verbose):
+    with _writing("rebuild", verbose), _cluster(scheduler) as parse:
         total = len(RawStore(raw).objects())
         with RunDisplay(total, label="rebuild", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=display.on_file,
-                                 workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw)
+                                 workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw, parse=parse)
     summary, diff = result.summary, result.diff
     if as_json:
         doc = summary.to_json() | {"documents_before": diff.documents_before, "documents_after": diff.documents_after,
@@ -391,11 +412,16 @@ def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="rec
         q = lambda sql: con.execute(sql).fetchall()
         out = Console(soft_wrap=True)
         (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
-        (tasks, overdue), = q("SELECT count(*), count(*) FILTER (WHERE overdue) FROM tasks_flat")
+        (tasks, reports, overdue, late, no_news), = q(
+            """SELECT count(*), coalesce(sum(reports), 0), count(*) FILTER (WHERE overdue),
+                      count(*) FILTER (WHERE overdue_kind = 'reported_late'),
+                      count(*) FILTER (WHERE overdue_kind = 'no_news') FROM tasks_flat""")
         (bodies, unknown), = q("""SELECT count(DISTINCT canonical_name), count(DISTINCT name) FILTER (WHERE NOT known)
                                  FROM task_units WHERE role <> 'official'""")
-        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({overdue} overdue), "
+        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({reports} report rows), "
                   f"{bodies} bodies ({unknown} names not in the alias table: etl units --unknown)")
+        out.print(f"  overdue today: {overdue} ({late} reported late, {no_news} with no news since the deadline: "
+                  f"SELECT * FROM overdue_tasks)", highlight=False)
         for fmt, n in q("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 1"):
             out.print(f"  {fmt:<5} {n} documents")
         table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",

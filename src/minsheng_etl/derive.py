@@ -4,31 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import canonical
+from . import canonical, profiles, versions
 from .links import TaskRow, build_chains, recurring_pairs
 from .textnorm import similarity
 from .warehouse import bulk_insert, transaction
 
 
 def refresh_canonical_names(con) -> int:
-    """Resolve every body name against parsers/body_aliases.toml: new names, and old
-    ones when the table changed. Returns the number of names resolved before whose
+    """Resolve every body name against parsers/body_aliases.toml and mark the names of
+    groups (各单位, 区有关部门: parsers/bodies.toml [collective]): new names, and old ones
+    when the tables changed. Returns the number of names resolved before whose
     canonical name changed (the alias table was edited).
     The work is one lookup per distinct name, so it simply runs after every run."""
     aliases = canonical.load()
-    names = con.execute("""SELECT DISTINCT d.region, u.name, u.canonical_name, u.known FROM task_units u
+    group = profiles.load().body_collective
+    names = con.execute("""SELECT DISTINCT d.region, u.name, u.canonical_name, u.known, u.collective FROM task_units u
                            JOIN tasks t USING (task_id) JOIN documents d USING (doc_id)
                            WHERE u.role <> 'official'""").fetchall()
     updates, renamed = [], 0
-    for region, name, old, old_known in names:
+    for region, name, old, old_known, old_collective in names:
         r = aliases.resolve(name, region)
-        if (r.canonical, r.known) != (old, old_known):
-            updates.append([region, name, r.canonical, r.known])
+        collective = bool(group.search(name))
+        if (r.canonical, r.known, collective) != (old, old_known, old_collective):
+            updates.append([region, name, r.canonical, r.known, collective])
             renamed += old_known is not None and old != r.canonical  # resolved before: the table changed
     if updates:  # one statement for all: an UPDATE per name took seconds at a few thousand names
-        con.execute("""UPDATE task_units u SET canonical_name = m.canonical, known = m.known
+        con.execute("""UPDATE task_units u SET canonical_name = m.canonical, known = m.known, collective = m.collective
                        FROM (SELECT unnest($1::VARCHAR[]) AS region, unnest($2::VARCHAR[]) AS name,
-                                    unnest($3::VARCHAR[]) AS canonical, unnest($4::BOOLEAN[]) AS known) m,
+                                    unnest($3::VARCHAR[]) AS canonical, unnest($4::BOOLEAN[]) AS known,
+                                    unnest($5::BOOLEAN[]) AS collective) m,
                             tasks t, documents d
                        WHERE u.task_id = t.task_id AND t.doc_id = d.doc_id AND u.role <> 'official'
                          AND u.name = m.name AND d.region IS NOT DISTINCT FROM m.region""",
@@ -39,7 +43,7 @@ def refresh_canonical_names(con) -> int:
 _REGION_TASKS = """
 SELECT t.task_id, d.notice_id, d.region, t.year, t.list_kind, t.as_of, t.seq, t.content,
        (SELECT list(DISTINCT u.canonical_name) FROM task_units u
-         WHERE u.task_id = t.task_id AND u.role = 'lead') AS bodies
+         WHERE u.task_id = t.task_id AND u.role = 'lead') AS bodies, d.published
 FROM tasks t JOIN documents d USING (doc_id) JOIN primary_tasks p USING (task_id)
 {where}
 ORDER BY d.region NULLS FIRST
@@ -57,7 +61,7 @@ def _tasks_by_region(con, regions: set | None, chunk: int = 5000) -> Iterator[li
     block: list[TaskRow] = []
     while fetched := cursor.fetchmany(chunk):
         for r in fetched:
-            row = TaskRow(*r[:8], bodies=frozenset(r[8] or ()))
+            row = TaskRow(*r[:8], bodies=frozenset(r[8] or ()), published=r[9])
             if block and row.region != block[-1].region:
                 yield block
                 block = []
@@ -98,6 +102,61 @@ def refresh_links(con, regions: set | None = None) -> tuple[int, int]:
     return several, recurring
 
 
+_VERSION_TASKS = """
+SELECT t.list, t.seq, any_value(t.content) AS content, any_value(t.deadline) AS deadline,
+       any_value(t.status) AS status, any_value(t.progress) AS progress,
+       list(u.name ORDER BY u.position) FILTER (WHERE u.role = 'lead') AS units,
+       list(u.name ORDER BY u.position) FILTER (WHERE u.role = 'co') AS co_units,
+       list(u.name ORDER BY u.position) FILTER (WHERE u.role = 'official') AS lead_officials
+FROM tasks t LEFT JOIN task_units u USING (task_id)
+WHERE t.doc_id = ? GROUP BY t.list, t.seq
+"""
+
+
+def refresh_revisions(con) -> int:
+    """What each newer version of a notice changed against the version before it
+    (versions.changes on their best files). Notices with several versions are few:
+    all of them are compared after every run. Returns the number of changes."""
+    con.execute("DELETE FROM revisions")
+    best = con.execute("""SELECT n.notice_id, n.version, n.doc_id FROM notice_documents n
+                          JOIN notice_versions v ON v.notice_id = n.notice_id AND v.version = n.version
+                          WHERE n.best_of_version AND v.versions > 1 ORDER BY n.notice_id, n.version""").fetchall()
+    rows, tasks = [], {}
+
+    def tasks_of(doc_id: str) -> list[dict]:
+        if doc_id not in tasks:
+            cur = con.execute(_VERSION_TASKS, [doc_id])
+            names = [c[0] for c in cur.description]
+            tasks[doc_id] = [dict(zip(names, r)) for r in cur.fetchall()]
+        return tasks[doc_id]
+
+    for (nid, _, old_doc), (next_nid, version, new_doc) in zip(best, best[1:]):
+        if nid != next_nid:
+            continue
+        rows += [[nid, version, new_doc, old_doc, c.list, c.seq, c.field, c.old, c.new]
+                 for c in versions.changes(tasks_of(old_doc), tasks_of(new_doc))]
+    bulk_insert(con, "revisions", ("notice_id", "version", "doc_id", "previous_doc_id", "list", "seq", "field",
+                                   "old_value", "new_value"), rows)
+    return len(rows)
+
+
+def revision_notes(con, doc_ids: list[str], shown: int = 5) -> list[str]:
+    """One line per version of a notice this run brought (a newer one, or an older one
+    arriving late): which file supersedes which, and what changed (the run summary's)."""
+    notes = []
+    for new_name, old_name, title, changed in con.execute("""
+            SELECT (SELECT source_name FROM documents WHERE doc_id = r.doc_id),
+                   (SELECT source_name FROM documents WHERE doc_id = r.previous_doc_id),
+                   (SELECT title FROM notices WHERE notice_id = r.notice_id),
+                   list((r.list, r.seq, r.field, r.old_value, r.new_value) ORDER BY r.list, r.seq, r.field)
+            FROM revisions r WHERE list_contains($1, r.doc_id) OR list_contains($1, r.previous_doc_id)
+            GROUP BY ALL ORDER BY ALL""", [doc_ids]).fetchall():
+        described = [versions.Change(*c).describe() for c in changed]
+        more = f"; … {len(described) - shown} more (SELECT * FROM revisions)" if len(described) > shown else ""
+        notes.append(f"revised: {new_name} supersedes {old_name} ({title}): {'; '.join(described[:shown])}{more}")
+    return notes
+
+
 def refresh(con, *, regions: set | None = None) -> None:
     """After a run: canonical names everywhere (the alias table may have changed),
     then links for the regions whose tasks changed (None: all; an empty set: none),
@@ -108,3 +167,4 @@ def refresh(con, *, regions: set | None = None) -> None:
             regions = None
         if regions is None or regions:
             refresh_links(con, regions)
+        refresh_revisions(con)

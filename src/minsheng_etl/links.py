@@ -37,6 +37,7 @@ class TaskRow:
     seq: int
     content: str
     bodies: frozenset[str] = frozenset()
+    published: dt.date | None = None
 
 
 @dataclass
@@ -75,9 +76,10 @@ class BigramIndex:
 
 
 def _report_order(row: TaskRow) -> tuple:
+    """Reports in the order they speak for: as-of date, then publication, then kind."""
     year = row.year or 1
     fallback = dt.date(year, 1, 1) if row.list_kind == "plan" else dt.date(year, 12, 31)
-    return (row.as_of or fallback, _KIND_ORDER.get(row.list_kind, 1), row.notice_id)
+    return (row.as_of or fallback, row.published or fallback, _KIND_ORDER.get(row.list_kind, 1), row.notice_id)
 
 
 def build_chains(rows: Iterable[TaskRow]) -> list[Chain]:

@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from . import canonical
+from . import canonical, versions
 from .models import Notice, TaskMeasures
 from .textnorm import bigrams, dice
 from .warehouse import bulk_insert, transaction
@@ -69,6 +69,12 @@ def notice_id_for(con, doc_id: str, notice: Notice, index: NoticeIndex | None = 
     return f"{key}:{doc_id[:8]}"  # same title, other tasks: a different notice (a corrected re-issue, say)
 
 
+def _facts(notice: Notice) -> list[dict]:
+    """The tasks as versions.fingerprint reads them (a number given twice: its last row)."""
+    last = {(t.list, t.seq): t for t in notice.tasks}
+    return [t.model_dump(include={"list", "seq", *versions.FIELDS}) for t in last.values()]
+
+
 @dataclass
 class DocumentRows:
     """One file's rows for every table, built before anything is written."""
@@ -86,11 +92,11 @@ _COLUMNS = {
     "notices": ("notice_id", "title", "region", "period", "doc_number", "first_seen"),
     "documents": ("doc_id", "source_name", "source_path", "raw_path", "format", "title", "issuer", "doc_number",
                   "region", "published", "period", "parser_version", "pages", "task_count", "ingested_at",
-                  "notice_id"),
+                  "notice_id", "fingerprint"),
     "tasks": ("task_id", "doc_id", "list", "year", "list_kind", "section", "seq", "source_ref", "content", "deadline",
               "deadline_text", "status", "progress", "ref", "page", "table_no", "row_no", "line_no", "as_of",
               "status_inferred", "status_basis", "overdue", "stated_share"),
-    "task_units": ("task_id", "role", "position", "name", "canonical_name", "known"),
+    "task_units": ("task_id", "role", "position", "name", "canonical_name", "known", "collective"),
     "targets": ("task_id", "position", "value", "unit", "comparator", "noun", "text"),
     "achievements": ("task_id", "position", "value", "unit", "comparator", "noun", "text", "target_position",
                      "ratio"),
@@ -119,7 +125,7 @@ def document_rows(con, *, doc_id: str, notice: Notice, measures: list[TaskMeasur
                ref.row if ref else None, ref.line if ref else None,
                m.as_of, m.status, m.status_basis, m.overdue, m.stated_share]
         # canonical_name and known are resolved for the whole warehouse after the run (derive.py)
-        units = [[tid, role, position, name, name, None]
+        units = [[tid, role, position, name, name, None, None]
                  for role, names in (("lead", task.units), ("co", task.co_units), ("official", task.lead_officials))
                  for position, name in enumerate(names, start=1)]
         targets = [[tid, t.position, t.value, t.unit, t.comparator, t.noun, t.text] for t in m.targets]
@@ -128,7 +134,7 @@ def document_rows(con, *, doc_id: str, notice: Notice, measures: list[TaskMeasur
         by_task[tid] = (row, units, targets, achieved)
     out.tables["documents"].append([doc_id, source_name, source_path, raw_path, fmt, doc.title, doc.issuer,
                                     doc.doc_number, doc.region, doc.published, doc.period, parser_version, pages,
-                                    len(by_task), now, nid])
+                                    len(by_task), now, nid, versions.fingerprint(_facts(notice))])
     for row, units, targets, achieved in by_task.values():
         out.tables["tasks"].append(row)
         out.tables["task_units"] += units

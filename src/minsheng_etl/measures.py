@@ -8,6 +8,7 @@ the result beside the task.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import regex
 
@@ -101,12 +102,78 @@ def match(targets: list[Quantity], got: list[Quantity]) -> dict[int, int]:
     return pairs
 
 
+@lru_cache(maxsize=1)
+def _summing() -> tuple[regex.Pattern, tuple[str, ...], tuple[str, ...], regex.Pattern]:
+    """(a gap that may join two parts, part words, total words, a joiner): quantities.toml [summing]."""
+    words = profiles.vocabulary("quantities.toml").get("summing", {})
+    joiners = "|".join(map(regex.escape, words.get("joiners", []))) or "(?!)"
+    # a gap between two parts: short, no figure, no sentence end (and a joiner in it)
+    gap = regex.compile(r"^[^\d。!！?？\n]{0,30}$")
+    return gap, tuple(words.get("part_words", [])), tuple(words.get("total_words", ())), regex.compile(joiners)
+
+
+def _clause_lead(q: Quantity) -> str:
+    """Its clause up to the number (after ，。；)."""
+    return q.clause[:max(0, q.clause.find(q.text))] if q.text in q.clause else q.lead[-12:]
+
+
+def summed_parts(targets: list[Quantity], got: list[Quantity], pairs: dict[int, int]) -> dict[int, list[int]]:
+    """achievement index → the indexes of its parts, itself first, for each matched
+    achievement that is one of several parts of the same thing (17场、50场 against
+    60场). Parts sit next to each other in the text, are of the target's measure and
+    each name a thing that reports on it (its own noun)."""
+    gap_ok, part_words, total_words, joiner = _summing()
+    taken = set(pairs)
+    out: dict[int, list[int]] = {}
+
+    def joins(a: Quantity, b: Quantity) -> bool:
+        gap = a.source[a.end:b.start]
+        return bool(gap_ok.match(gap)) and bool(joiner.search(gap)) and not any(w in gap for w in part_words)
+
+    def is_part(q: Quantity, target: Quantity) -> bool:
+        return bool(q.noun) and _pair_score(target, q) is not None and not any(
+            w in _clause_lead(q) for w in total_words)
+
+    for ai, ti in pairs.items():
+        target = targets[ti]
+        if not is_part(got[ai], target):
+            continue
+        group = [ai]
+        for step in (-1, 1):
+            k = ai
+            while 0 <= k + step < len(got) and k + step not in taken:
+                nxt = got[k + step]
+                a, b = (nxt, got[k]) if step < 0 else (got[k], nxt)
+                if not (is_part(nxt, target) and joins(a, b)):
+                    break
+                k += step
+                group.append(k)
+        if len(group) > 1:
+            taken.update(group)
+            out[ai] = group
+    return out
+
+
+@lru_cache(maxsize=1)
+def _year_end_words() -> regex.Pattern:
+    """A word for the whole task done, not followed by a figure nor negated (status.toml [year_end])."""
+    words = profiles.vocabulary("status.toml").get("year_end", {})
+    alt = lambda ws: "|".join(map(regex.escape, sorted(ws, key=len, reverse=True))) or "(?!)"
+    return regex.compile(rf"(?<!{alt(words.get('negations', []))})(?:{alt(words.get('words', []))})(?![了的]?\s*[\d一二三四五六七八九十两百千万])",
+                         regex.V1)
+
+
+def says_done(progress: str | None) -> bool:
+    """Does a report's text say the task as a whole is done (全面完成, 超额完成年度任务)?"""
+    return bool(progress) and bool(_year_end_words().search(progress))
+
+
 def _ratio(achieved: float, target: float) -> float | None:
     return round(achieved / target, 4) if target else None
 
 
-def _met(a: Quantity, t: Quantity) -> bool:
-    return a.value <= t.value if t.comparator == "<=" else a.value >= t.value
+def _met(value: float, t: Quantity) -> bool:
+    return value <= t.value if t.comparator == "<=" else value >= t.value
 
 
 def status_from_words(text: str | None) -> Status | None:
@@ -134,18 +201,21 @@ def _status_from_progress(progress: str, list_kind: str) -> Status:
     return "completed" if any(w in opening for w in strong) else "in_progress"
 
 
-def infer_status(task: Task, targets: list[Quantity], got: list[Quantity], pairs: dict[int, int],
-                 share: float | None) -> tuple[Status | None, str | None]:
-    """(status, basis): the notice's words first, then the numbers, the stated share,
-    the progress text, and last what kind of list the task is in."""
+def infer_status(task: Task, targets: list[Quantity], reported: dict[int, float], share: float | None, *,
+                 year_end: bool = False) -> tuple[Status | None, str | None]:
+    """(status, basis): the notice's words first, then the numbers (target index →
+    the figure reported on it, parts added up), the stated share, the progress text,
+    and last what kind of list the task is in. In a year-end report, its word for
+    the whole task (全面完成) outranks a figure short of its target."""
     own = status_from_words(task.status)
     if own:
         return own, "notice"
-    if pairs:
-        met = [_met(got[ai], targets[ti]) for ai, ti in pairs.items()]
-        if not all(met):
+    if reported:
+        if not all(_met(value, targets[ti]) for ti, value in reported.items()):
+            if year_end and says_done(task.progress):
+                return "completed", "year_end_wording"
             return "in_progress", "numbers"
-        if len(pairs) == len(targets):
+        if len(reported) == len(targets):
             return "completed", "numbers"
     if share is not None:
         return ("completed" if share >= 100 else "in_progress"), "stated_share"
@@ -169,15 +239,25 @@ def measure_task(task: Task, doc: DocumentFacts) -> TaskMeasures:
     share = stated_share(progress)
     got = achievements_in(progress, targets, share)
     pairs = match(targets, got)
+    parts = summed_parts(targets, got, pairs)
+    reported = {ti: sum(got[k].value for k in parts.get(ai, [ai])) for ai, ti in pairs.items()}
     share_pct = share[0] if share else None
-    status, basis = infer_status(task, targets, got, pairs, share_pct)
     as_of = as_of_date(period=doc.period, year=task.year, list_kind=task.list_kind, published=doc.published)
+    year_end = task.list_kind == "completion" or bool(as_of and (as_of.month, as_of.day) == (12, 31))
+    status, basis = infer_status(task, targets, reported, share_pct, year_end=year_end)
     overdue = overdue_on(task.deadline, status, as_of)
     achievements = []
+    inside = {k for group in parts.values() for k in group[1:]}  # parts added into their first
     for ai, q in enumerate(got):
+        if ai in inside:
+            continue
         ti = pairs.get(ai)
-        achievements.append(Achievement(**_measure(q, ai + 1), target_position=None if ti is None else ti + 1,
-                                        ratio=None if ti is None else _ratio(q.value, targets[ti].value)))
+        m = _measure(q, ai + 1)
+        if ai in parts:  # one row for the sum, its text the parts as printed: 17场+50场
+            group = sorted(parts[ai])
+            m |= {"value": reported[ti], "text": "+".join(got[k].text for k in group), "position": group[0] + 1}
+        achievements.append(Achievement(**m, target_position=None if ti is None else ti + 1,
+                                        ratio=None if ti is None else _ratio(m["value"], targets[ti].value)))
     return TaskMeasures(as_of=as_of, status=status, status_basis=basis, overdue=overdue, stated_share=share_pct,
                         targets=[Measure(**_measure(q, i + 1)) for i, q in enumerate(targets)],
                         achievements=achievements)

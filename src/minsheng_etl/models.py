@@ -106,7 +106,7 @@ class TaskMeasures(Strict):
 
     as_of: dt.date | None = Field(default=None, description="the date the report speaks for")
     status: Status | None = Field(default=None, description="completed / in_progress / not_started")
-    status_basis: Literal["notice", "numbers", "stated_share", "progress", "list_kind"] | None = None
+    status_basis: Literal["notice", "numbers", "year_end_wording", "stated_share", "progress", "list_kind"] | None = None
     overdue: bool = False
     stated_share: float | None = Field(default=None, ge=0, description="完成任务的40% → 40.0 (percent)")
     targets: list[Measure] = Field(default_factory=list)

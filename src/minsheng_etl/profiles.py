@@ -64,6 +64,7 @@ class Profiles:
     body_complete: frozenset[str]
     body_separators: tuple[str, ...]
     body_trailing: tuple[str, ...]
+    body_collective: regex.Pattern  # 各单位, 区有关部门: a group of bodies
     glyph_rules: tuple[GlyphRule, ...]
     quantity_units: tuple[str, ...]
     currency_units: frozenset[str]
@@ -113,6 +114,14 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(words), key=len, reverse=True))
 
 
+def _collective_pattern(words: dict) -> regex.Pattern:
+    """A name of a group of bodies: a level word, then a group opening (区有关部门), or
+    a group ending (县政府有关部门, 食安委成员单位)."""
+    alt = lambda ws: "|".join(map(regex.escape, _longest_first(ws))) or "(?!)"
+    return regex.compile(f"^(?:{alt(words.get('levels', []))})?(?:{alt(words.get('openings', []))})"
+                         f"|(?:{alt(words.get('endings', []))})$")
+
+
 @lru_cache(maxsize=1)
 def load() -> Profiles:
     columns = _load_toml("columns.toml")
@@ -134,6 +143,7 @@ def load() -> Profiles:
         body_complete=frozenset(bodies.get("complete_names", [])),
         body_separators=tuple(bodies.get("separators", ["、"])),
         body_trailing=tuple(bodies.get("trailing", [])),
+        body_collective=_collective_pattern(bodies.get("collective", {})),
         glyph_rules=tuple(
             GlyphRule(r["name"], regex.compile(r["pattern"]), r["replacement"]) for r in glyphs.get("rule", [])
         ),

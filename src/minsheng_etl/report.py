@@ -14,17 +14,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import profiles
+
 STATUS_LABELS = {"completed": "completed 已完成", "in_progress": "in progress 推进中",
                  "not_started": "not started 未启动", None: "unknown 未知"}
 STATUS_COLORS = {"completed": "#2e7d32", "in_progress": "#f9a825", "not_started": "#c62828", None: "#9e9e9e"}
 
 _LATEST = """
-WITH latest AS (
-    SELECT f.*, row_number() OVER (PARTITION BY coalesce(c.chain_id, f.task_id) ORDER BY c.chain_pos DESC) AS newest
-    FROM tasks_flat f LEFT JOIN task_chains c USING (task_id))
 SELECT task_id, region, year, seq, content, coalesce(units_canonical, '') AS bodies, deadline, status_now, overdue,
        as_of, source_name, page, ref, title, period
-FROM latest WHERE newest = 1
+FROM tasks_flat
 ORDER BY region NULLS LAST, year NULLS LAST, title, seq
 """
 
@@ -106,10 +105,13 @@ def status_chart(tasks: list[TaskLine]) -> str:
 
 
 def body_chart(tasks: list[TaskLine], top_n: int = 12) -> str:
+    """Tasks per single body: a group's name (各单位, 相关属地) is no body to rank."""
+    group = profiles.load().body_collective
     per_body: dict[str, list[TaskLine]] = defaultdict(list)
     for t in tasks:
         for body in (t.bodies.split("、") if t.bodies else ["(no body named)"]):
-            per_body[body].append(t)
+            if not group.search(body):
+                per_body[body].append(t)
     ranked = sorted(per_body.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top_n]
     top = max((len(v) for _, v in ranked), default=1)
     bar_w, row_h, label_w = 300, 24, 230
