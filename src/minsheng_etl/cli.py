@@ -109,7 +109,7 @@ def _writing(verb: str, verbose: bool):
         signal.signal(signal.SIGTERM, previous)
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_show_locals=False,
-                  help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
+                  help="Turn notices on 民生实事 / 重点工作 (PDF, OFD, DOCX/DOC, HTML, XLSX/XLS, text) into a DuckDB warehouse.")
 err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
 
 
@@ -120,7 +120,7 @@ def main() -> None:
 
 @app.command(epilog="Example: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf")
 def inspect(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, DOCX, HTML, XLSX or text"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, OFD, DOCX, DOC/WPS, HTML, XLSX, XLS/ET or text"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
     explain: bool = typer.Option(False, "--explain", help="which task list was chosen and why, and which rule "
                                  "gave each field of each task (for a layout that reads wrong)"),

@@ -28,7 +28,8 @@ from .parse_cache import ParseCache
 from .parse_pool import parse_in_order
 from .pipeline import ParseRecord, file_sha256, parser_version
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
+INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".ofd", ".html", ".htm", ".txt", ".text",
+                  ".shtml", ".xhtml"}
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
