@@ -32,13 +32,15 @@ from dataclasses import dataclass, field
 
 import regex
 from lxml import etree
-from pdfplumber.table import TableFinder
 
 from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Layout
 from . import check_zip
-from .pdf import PageContent, _assemble, _drop_furniture, _read_page
+from .pdf import textlayer
+from .pdf.assembly import assemble, drop_furniture
+from .pdf.geometry import Char, PageContent, PageReading, page_content
+from .pdf.tables import edge
 
 PT_PER_MM = 72 / 25.4
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
@@ -50,21 +52,17 @@ _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 @dataclass
 class OfdPage:
-    """One page as characters and edges in points, y downwards from the page top;
-    duck-typed as the pdfplumber page the PDF reader's page layout takes."""
+    """One page as characters and ruling edges in points, y downwards from the page
+    top: what the PDF reader's engines hand its geometry (a PageReading)."""
 
     width: float
     height: float
-    chars: list[dict] = field(default_factory=list)
+    chars: list[Char] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
     images: int = 0
 
-    @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return (0.0, 0.0, self.width, self.height)
-
-    def find_tables(self):
-        return TableFinder(self).tables
+    def reading(self, number: int) -> PageReading:
+        return PageReading(number, self.width, self.height, self.chars, self.edges, self.images, 0, "ofd")
 
 
 def read_ofd(data: bytes) -> Layout:
@@ -76,12 +74,13 @@ def read_ofd(data: bytes) -> Layout:
         raise ReadError("the OFD document has no pages")
     contents: list[PageContent] = []
     for number, page in enumerate(pages, start=1):
-        if not any(c["text"].strip() for c in page.chars):
+        reading = page.reading(number)
+        if textlayer.has_no_text(reading):
             what = "scanned image" if page.images else "blank or image-only page"
             raise ReadError(f"page {number} of the OFD has no text ({what}): OCR is not supported")
-        contents.append(_read_page(page, number))
-    _drop_furniture(contents)
-    return Layout(_assemble(contents), source_format="ofd", pages=len(contents))
+        contents.append(page_content(reading))
+    drop_furniture(contents)
+    return Layout(assemble(contents), source_format="ofd", pages=len(contents))
 
 
 class _Package:
@@ -184,8 +183,8 @@ def _text_object(obj: etree._Element, page: OfdPage, outer: Matrix) -> None:
             end, _ = _apply(matrix, x + (advance if 0 < advance <= 1.5 * natural else natural), y)
             pt = size * scale
             if ch not in "\r\n\t":
-                page.chars.append({"text": ch, "x0": min(px, end), "x1": max(px, end, px + 0.3 * pt),
-                                   "top": py - 0.86 * pt, "bottom": py + 0.14 * pt, "size": round(pt, 2)})
+                page.chars.append(Char(ch, min(px, end), max(px, end, px + 0.3 * pt), py - 0.86 * pt,
+                                       py + 0.14 * pt, round(pt, 2)))
             x += advance
             y += dy[i] if i < len(dy) else 0.0
 
@@ -245,12 +244,10 @@ def _edge(page: OfdPage, a: tuple[float, float], b: tuple[float, float]) -> None
     (x0, y0), (x1, y1) = a, b
     if abs(y0 - y1) < 0.5 and abs(x1 - x0) >= 0.5:
         left, right = sorted((x0, x1))
-        page.edges.append({"x0": left, "x1": right, "top": y0, "bottom": y0, "width": right - left, "height": 0.0,
-                           "orientation": "h", "object_type": "line"})
+        page.edges.append(edge(left, y0, right, y0))
     elif abs(x0 - x1) < 0.5 and abs(y1 - y0) >= 0.5:
         top, bottom = sorted((y0, y1))
-        page.edges.append({"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0.0, "height": bottom - top,
-                           "orientation": "v", "object_type": "line"})
+        page.edges.append(edge(x0, top, x0, bottom))
 
 
 # --- small helpers ----------------------------------------------------------
