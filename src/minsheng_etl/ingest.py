@@ -29,6 +29,7 @@ from .parse_pool import parse_in_order
 from .pipeline import ParseRecord, file_sha256, parser_version
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
+INPUT_SUFFIXES |= {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans and photos of pages, read by OCR
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 

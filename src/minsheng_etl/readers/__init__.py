@@ -11,14 +11,16 @@ import regex
 from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Layout
+from .image import kind as image_kind
 
-FORMATS = ("pdf", "docx", "xlsx", "html", "text")
+FORMATS = ("pdf", "docx", "xlsx", "html", "text", "image")
 
 
 def sniff(data: bytes) -> str:
-    """The format of a file from its bytes: pdf, docx, xlsx, html or text.
+    """The format of a file from its bytes: pdf, docx, xlsx, html, text or image
+    (PNG, JPEG, TIFF: read by OCR).
 
-    Raises ReadError for a format we cannot read (old .doc/.xls, images, archives...).
+    Raises ReadError for a format we cannot read (old .doc/.xls, GIF, archives...).
     """
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
@@ -32,11 +34,13 @@ def sniff(data: bytes) -> str:
         raise ReadError("a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ReadError("an old binary Office file (.doc/.xls): save it as .docx/.xlsx first")
-    for magic, name in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    if image_kind(head):
+        return "image"
+    for magic, name in ((b"GIF8", "a GIF image"),
                         (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
                         (b"{\\rtf", "an RTF document")):
         if head.startswith(magic):
-            raise ReadError(f"{name}, not a notice we can read (scans need OCR, which is not supported)")
+            raise ReadError(f"{name}, not a notice we can read (a scan is read from PNG, JPEG or TIFF)")
     # UTF-16 text is half NUL bytes: its byte order mark says so before the NUL check
     # would call it binary (Notepad's "Unicode" is UTF-16 LE with a BOM)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
@@ -104,4 +108,8 @@ def read(data: bytes, fmt: str | None = None) -> Layout:
         from .xlsx import read_xlsx
 
         return read_xlsx(data)
+    if fmt == "image":
+        from .image import read_image
+
+        return read_image(data)
     raise ReadError(f"no reader for format {fmt!r}")
