@@ -211,7 +211,8 @@ class _Workers:
     def __init__(self, workers: int, limits: file_limits.Limits):
         self.workers, self.limits = workers, limits
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["minsheng_etl.pipeline"])
+        # the PDF reader too: its libraries take a second to import, which would come out of a file's time
+        self.context.set_forkserver_preload(["minsheng_etl.pipeline", "minsheng_etl.readers.pdf"])
         self.executor: ProcessPoolExecutor | None = None
         self.granted = self.context.Value("d", 0.0)  # seconds the workers' files were granted (OCR pages)
 

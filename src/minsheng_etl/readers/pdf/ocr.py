@@ -95,7 +95,7 @@ def read_image(image, number: int, dpi: float) -> PageReading:
     # upright pages: the angle classifier is skipped (it costs time and can turn a line over)
     found, _elapsed = _ocr()(without_lines(rgb, lines, scale), use_cls=False, text_score=MIN_SCORE,
                              return_word_box=True)
-    found = [(_bounds(box), text, places) for box, text, _score, places, *_ in found or () if text.strip()]
+    found = [(_bounds(box), _quotes(text), places) for box, text, _score, places, *_ in found or () if text.strip()]
     sizes = _snapped([(bottom - top) / scale * SIZE_SHARE for (_x0, _x1, top, bottom), _text, _ in found])
     chars: list[Char] = []
     for ((x0, x1, top, bottom), text, places), size in zip(found, sizes):
@@ -105,6 +105,17 @@ def read_image(image, number: int, dpi: float) -> PageReading:
                           places, start, end, x0, x1))) if not ch.isspace()]
     height, width = rgb.shape[:2]
     return PageReading(number, width / scale, height / scale, chars, edges, 1, 0, "ocr")
+
+
+def _quotes(text: str) -> str:
+    """The recogniser reads a closing ” as ": after an opening “ it is put back."""
+    out, open_ = [], False
+    for ch in text:
+        if ch == '"' and open_:
+            ch = "”"
+        open_ = ch == "“" or (open_ and ch != "”")
+        out.append(ch)
+    return "".join(out)
 
 
 def _bounds(points) -> tuple[float, float, float, float]:
@@ -124,9 +135,10 @@ def _snapped(sizes: list[float]) -> list[float]:
         if i is not None and (not group or sizes[i] <= sizes[group[-1]] * SAME_SIZE):
             group.append(i)
             continue
-        middle = round(sizes[group[len(group) // 2]], 1)
-        for j in group:
-            out[j] = middle
+        if group:
+            middle = round(sizes[group[len(group) // 2]], 1)
+            for j in group:
+                out[j] = middle
         group = [i]
     return out
 
