@@ -2,7 +2,8 @@
 200 dpi, no text layer; image-only PDFs, or multi-page TIFFs with --as tiff),
 each read by `etl inspect --json` and scored with ../shared/tools/score.py
 against the gold of its text version, which is scored beside it. Prints the
-scorer's table for both, the totals, and the seconds per scanned page.
+scorer's table for both, the totals, and the seconds per scanned page (wall
+time and CPU time: OCR uses every core).
 
     .venv/bin/python benchmarks/ocr_accuracy.py [--shared ../shared] [--dpi 200] [--as tiff] [--keep DIR]
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -64,9 +67,9 @@ def main(argv=None) -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="ocr-accuracy-"))
     folder.mkdir(parents=True, exist_ok=True)
     totals = {"text": scorer.Tally(), "scan": scorer.Tally()}
-    pages = seconds = 0.0
+    pages = seconds = cpu_seconds = 0.0
     failed = 0
-    print(scorer.HEADER + "  seconds")
+    print(scorer.HEADER + "  seconds (wall, CPU)")
     try:
         for name in args.docs:
             source = args.shared / "corpus" / name
@@ -74,25 +77,30 @@ def main(argv=None) -> int:
             scanned = folder / f"{source.stem}.scan.{args.kind}"
             count = scan(source, scanned, args.dpi, args.kind)
             for label, path in (("text", source), ("scan", scanned)):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 pred, err, elapsed = scorer.run_cmd(f"{args.etl} inspect --json {{file}}", path, args.timeout)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
                 if pred is None:
                     failed += 1
                     print(f"{label} {path.name}: FAILED {err}")
                     pred = {"document": {}, "tasks": []}
                 tally, notes = scorer.score(gold, pred)
                 totals[label].add(tally)
-                print(scorer.row(f"{label} {path.name}"[:46], tally) + f"  {elapsed:7.1f}")
+                print(scorer.row(f"{label} {path.name}"[:46], tally) + f"  {elapsed:7.1f} {cpu:7.1f}")
                 for note in notes if args.verbose else []:
                     print("    " + note)
                 if label == "scan":
                     pages += count
                     seconds += elapsed
+                    cpu_seconds += cpu
         for label, tally in totals.items():
             print(scorer.row(f"TOTAL {label}", tally))
         summary = {label: {"recall": round(t.recall, 4), "precision": round(t.precision, 4),
                            "fields": round(t.field_accuracy, 4), "targets_f1": round(t.targets_f1, 4)}
                    for label, t in totals.items()}
         summary |= {"scanned_pages": int(pages), "seconds_per_page": round(seconds / max(pages, 1), 2),
+                    "cpu_seconds_per_page": round(cpu_seconds / max(pages, 1), 2), "cores": os.cpu_count(),
                     "dpi": args.dpi, "as": args.kind, "failed": failed}
         print(json.dumps(summary))
     finally:

@@ -31,7 +31,7 @@ from .tables import edge
 DPI = 200  # a PDF page is rendered at this resolution for OCR (scanned notices are 150-300 dpi)
 MAX_PIXELS = 40_000_000  # a page image larger than this is read at a lower resolution (A4 at 200 dpi: 3.9 M)
 SIZE_SHARE = 0.85  # font size as a share of a text box's height (the detector's box has a margin)
-SAME_SIZE = 1.06  # sorted text box heights this close in a row are one font size (OCR's boxes jitter)
+SAME_SIZE = 1.15  # text box heights this close are one font size (what a heading exceeds the body by)
 RULE_PT = 24.0  # a ruling line is at least this long (points): longer than any stroke of a character
 RULE_THICK_PT = 4.0  # and at most this thick
 MIN_SCORE = 0.5  # recognised text below this confidence is dropped (RapidOCR's own default)
@@ -96,7 +96,8 @@ def read_image(image, number: int, dpi: float) -> PageReading:
     found, _elapsed = _ocr()(without_lines(rgb, lines, scale), use_cls=False, text_score=MIN_SCORE,
                              return_word_box=True)
     found = [(_bounds(box), _quotes(text), places) for box, text, _score, places, *_ in found or () if text.strip()]
-    sizes = _snapped([(bottom - top) / scale * SIZE_SHARE for (_x0, _x1, top, bottom), _text, _ in found])
+    sizes = _snapped([(bottom - top) / scale * SIZE_SHARE for (_x0, _x1, top, bottom), _text, _ in found],
+                     [len(text) for _box, text, _ in found])
     chars: list[Char] = []
     for ((x0, x1, top, bottom), text, places), size in zip(found, sizes):
         for start, end in _pieces(text, places, x0, x1, top, bottom, edges, scale):
@@ -124,22 +125,25 @@ def _bounds(points) -> tuple[float, float, float, float]:
     return min(xs), max(xs), min(ys), max(ys)
 
 
-def _snapped(sizes: list[float]) -> list[float]:
-    """Each size replaced by the middle of its group: sizes sorted, a group ends
-    where the next is over SAME_SIZE times the last. Lines of one font thus get
-    one size, as a text layer gives them (paragraphs and headings are told by size)."""
-    order = sorted(range(len(sizes)), key=sizes.__getitem__)
+def _snapped(sizes: list[float], weights: list[int]) -> list[float]:
+    """Sizes told apart only where they differ as fonts do: the commonest size (by
+    characters, to half a point) and all within SAME_SIZE of it become one, their
+    median; then the same for the sizes left. The detector's box height varies
+    with what a line holds (digits, brackets), and a text layer gives a paragraph's
+    lines one size: paragraphs and headings are told by size."""
     out = list(sizes)
-    group: list[int] = []
-    for i in order + [None]:
-        if i is not None and (not group or sizes[i] <= sizes[group[-1]] * SAME_SIZE):
-            group.append(i)
-            continue
-        if group:
-            middle = round(sizes[group[len(group) // 2]], 1)
-            for j in group:
-                out[j] = middle
-        group = [i]
+    left = set(range(len(sizes)))
+    while left:
+        counts: dict[float, int] = {}
+        for i in left:
+            key = round(sizes[i] * 2) / 2
+            counts[key] = counts.get(key, 0) + weights[i]
+        mode = max(sorted(counts), key=counts.__getitem__)
+        group = sorted((i for i in left if mode / SAME_SIZE <= sizes[i] <= mode * SAME_SIZE), key=sizes.__getitem__)
+        middle = round(sizes[group[len(group) // 2]], 1)
+        for i in group:
+            out[i] = middle
+        left.difference_update(group)
     return out
 
 
