@@ -110,7 +110,8 @@ def main() -> None:
 
 @app.command(epilog="Example: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf")
 def inspect(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, DOCX, HTML, XLSX or text"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="a notice: PDF, DOCX, HTML, XLSX or text, or a scan or photo of one (PNG, JPEG, TIFF)"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
     explain: bool = typer.Option(False, "--explain", help="which task list was chosen and why, and which rule "
                                  "gave each field of each task (for a layout that reads wrong)"),
