@@ -7,7 +7,7 @@ SHARED  ?= ../shared
 N       ?= 1000
 SCALE   ?= 3
 
-.PHONY: setup demo rebuild status report test score bench schema clean
+.PHONY: setup demo rebuild status report test score bench bench-pdf schema clean
 
 $(BIN)/etl: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,10 @@ report: setup  ## the HTML report of the warehouse
 	$(BIN)/etl report --db $(DB) --output data/curated/report.html
 
 bench: setup  ## speed and memory against bare-library baselines (N=1000 and N×SCALE; ~35 min on 2 cores)
-	$(BIN)/python benchmarks/bench.py --n $(N) --scale $(SCALE)
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench.py --n $(N) --scale $(SCALE)
+
+bench-pdf: setup  ## PDF speed and memory against pdfplumber on a small corpus (~1 min)
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_pdf.py --n 120
 
 test: setup
 	$(BIN)/python -m pytest

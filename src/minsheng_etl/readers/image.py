@@ -23,7 +23,7 @@ def read_image(data: bytes) -> Layout:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     from .pdf import ocr, textlayer
-    from .pdf.assemble import assemble, drop_furniture
+    from .pdf.assembly import assemble, drop_furniture
     from .pdf.geometry import page_content
 
     name = kind(data) or "image"

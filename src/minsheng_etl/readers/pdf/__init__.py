@@ -7,7 +7,7 @@ read by an engine, then the same geometry whichever engine read them.
 - geometry (geometry.py, tables.py): lines clustered from characters, ruled
   tables from the edges by pdfplumber's table finder, cells laid out from their
   own characters;
-- document (assemble.py): page furniture dropped, paragraphs from the geometry,
+- document (assembly.py): page furniture dropped, paragraphs from the geometry,
   tables stitched across page breaks;
 - pages with no text (scans, text drawn as outlines) are rendered and read by
   OCR (ocr.py) when it is on and installed;
@@ -20,7 +20,7 @@ from ... import limits as file_limits
 from ...errors import ReadError
 from ...layout import Layout
 from . import ocr, textlayer
-from .assemble import assemble, drop_furniture
+from .assembly import assemble, drop_furniture
 from .geometry import PageContent, PageReading, page_content
 from .pdfium import PdfiumDocument
 from .plumber import PlumberDocument

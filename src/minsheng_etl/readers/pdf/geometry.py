@@ -39,7 +39,7 @@ class PageReading:
         return "".join(c.text for c in self.chars)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str
     x0: float
