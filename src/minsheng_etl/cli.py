@@ -46,19 +46,28 @@ def _cluster(address: str | None):
         client.close()
 
 
+OCR_OPTION = typer.Option(None, "--ocr/--no-ocr", help="read pages without a text layer (scans, photos) by OCR "
+                          "(default on when installed; MINSHENG_OCR=0 switches it off)", show_default=False)
+
+
 def _workers(n: int) -> int:
     from .parse_pool import default_workers
 
     return n or default_workers()
 
 
-def _apply_limits() -> None:
-    """Before any file is read: the file limits from the environment (MINSHENG_MAX_*)
-    and the vocabulary in parsers/. A bad value or a broken file is a usage error
-    (exit 2), not one "this is a bug" reject per file."""
+def _apply_limits(ocr: bool | None = None) -> None:
+    """Before any file is read: the file limits from the environment (MINSHENG_MAX_*,
+    MINSHENG_OCR, which --ocr/--no-ocr sets) and the vocabulary in parsers/. A bad
+    value or a broken file is a usage error (exit 2), not one "this is a bug"
+    reject per file."""
+    import os
+
     from . import limits
     from .profiles import check_vocabulary
 
+    if ocr is not None:
+        os.environ["MINSHENG_OCR"] = "1" if ocr else "0"
     try:
         limits.apply(limits.Limits.from_env())
         check_vocabulary()
@@ -120,11 +129,14 @@ def main() -> None:
 
 @app.command(epilog="Example: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf")
 def inspect(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, OFD, DOCX, DOC/WPS, HTML, XLSX, XLS/ET or text"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="a notice: PDF, OFD, DOCX, DOC/WPS, HTML, XLSX, XLS/ET or text, or a scan or "
+                                     "photo of one (PNG, JPEG, TIFF)"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
     explain: bool = typer.Option(False, "--explain", help="which task list was chosen and why, and which rule "
                                  "gave each field of each task (for a layout that reads wrong)"),
     verbose: bool = VERBOSE_OPTION,
+    ocr: bool | None = OCR_OPTION,
 ) -> None:
     """Show what a notice yields, without loading it.
 
@@ -133,7 +145,11 @@ def inspect(
     figures without a unit)."""
     from .checks import task_warnings
 
-    _apply_limits()
+    _apply_limits(ocr)
+    if verbose:  # OCR says how it goes, page by page
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         parsed = parse_file(file)
     except EtlError as exc:
@@ -293,6 +309,7 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON on stdout, nothing else"),
     verbose: bool = VERBOSE_OPTION,
+    ocr: bool | None = OCR_OPTION,
 ) -> None:
     """Load notices into the warehouse, idempotently by content hash.
 
@@ -305,11 +322,12 @@ def ingest(
     environment: MINSHENG_MAX_FILE_MB (200), MINSHENG_MAX_PAGES (2000),
     MINSHENG_MAX_UNZIPPED_MB (500), MINSHENG_MAX_NESTING (1000),
     MINSHENG_MAX_EMPTY_ROWS (10000), MINSHENG_MAX_SECONDS (300),
-    MINSHENG_MAX_MEMORY_MB (3072)."""
+    MINSHENG_MAX_MEMORY_MB (3072), MINSHENG_MAX_OCR_PAGE_SECONDS (60: added
+    to the time limit for each page read by OCR)."""
     from .ingest import ingest as run_ingest
     from .ingest import iter_inputs
 
-    _apply_limits()
+    _apply_limits(ocr)
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
         _error(f"{printable(p)}: no such file or folder")
@@ -351,6 +369,7 @@ def rebuild(
                                   "for this parser version"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary and the diff as JSON, nothing else"),
     verbose: bool = VERBOSE_OPTION,
+    ocr: bool | None = OCR_OPTION,
 ) -> None:
     """Re-derive the warehouse from the files ingested into it, then swap it in atomically.
 
@@ -365,7 +384,7 @@ def rebuild(
     from .ingest import RawStore
     from .rebuild import rebuild as run_rebuild
 
-    _apply_limits()
+    _apply_limits(ocr)
     out = Console(soft_wrap=True)
     with _writing("rebuild", verbose), _cluster(scheduler) as parse:
         total = len(RawStore(raw).objects())

@@ -30,6 +30,7 @@ from .pipeline import ParseRecord, file_sha256, parser_version
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".ofd", ".html", ".htm", ".txt", ".text",
                   ".shtml", ".xhtml"}
+INPUT_SUFFIXES |= {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans and photos of pages, read by OCR
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 

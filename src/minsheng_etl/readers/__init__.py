@@ -11,17 +11,18 @@ import regex
 from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Layout
+from .image import kind as image_kind
 from .ole import MAGIC as OLE_MAGIC
 from .ole import ole_format
 
-FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "html", "text")
+FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "html", "text", "image")
 
 
 def sniff(data: bytes) -> str:
     """The format of a file from its bytes: pdf, docx, xlsx, doc (Word 97, WPS .wps),
-    xls (Excel 97, WPS .et), ofd, html or text.
+    xls (Excel 97, WPS .et), ofd, html, text or image (PNG, JPEG, TIFF: read by OCR).
 
-    Raises ReadError for a format we cannot read (images, archives...).
+    Raises ReadError for a format we cannot read (GIF, archives...).
     """
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
@@ -37,11 +38,13 @@ def sniff(data: bytes) -> str:
         raise ReadError("a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file nor an OFD document")
     if head[:8] == OLE_MAGIC:
         return ole_format(data)
-    for magic, name in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    if image_kind(head):
+        return "image"
+    for magic, name in ((b"GIF8", "a GIF image"),
                         (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
                         (b"{\\rtf", "an RTF document")):
         if head.startswith(magic):
-            raise ReadError(f"{name}, not a notice we can read (scans need OCR, which is not supported)")
+            raise ReadError(f"{name}, not a notice we can read (a scan is read from PNG, JPEG or TIFF)")
     # UTF-16 text is half NUL bytes: its byte order mark says so before the NUL check
     # would call it binary (Notepad's "Unicode" is UTF-16 LE with a BOM)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
@@ -123,4 +126,8 @@ def read(data: bytes, fmt: str | None = None) -> Layout:
         from .ofd import read_ofd
 
         return read_ofd(data)
+    if fmt == "image":
+        from .image import read_image
+
+        return read_image(data)
     raise ReadError(f"no reader for format {fmt!r}")

@@ -9,15 +9,17 @@ read by an engine, then the same geometry whichever engine read them.
   own characters;
 - document (assembly.py): page furniture dropped, paragraphs from the geometry,
   tables stitched across page breaks;
-- refused with a reason (textlayer.py): pages with no text (scans) and broken
-  font maps.
+- pages with no text (scans, text drawn as outlines) are rendered and read by
+  OCR (ocr.py) when it is on and installed;
+- refused with a reason (textlayer.py): pages with no text that OCR cannot read
+  either, and broken font maps.
 """
 from __future__ import annotations
 
 from ... import limits as file_limits
 from ...errors import ReadError
 from ...layout import Layout
-from . import textlayer
+from . import ocr, textlayer
 from .assembly import assemble, drop_furniture
 from .geometry import PageContent, PageReading, page_content
 from .pdfium import PdfiumDocument
@@ -31,6 +33,7 @@ def read_pdf(data: bytes, engine: str = "pdfium") -> Layout:
     pdfplumber page by page as above; "pdfplumber" alone, the reference)."""
     doc = ENGINES[engine](data)
     fallback: PlumberDocument | None = None
+    renderer: PdfiumDocument | None = None
     notes: list[str] = []
     pages: list[PageContent] = []
     try:
@@ -45,6 +48,11 @@ def read_pdf(data: bytes, engine: str = "pdfium") -> Layout:
             if problem and problem.kind == "font map" and engine == "pdfium":
                 fallback = fallback or PlumberDocument(data)
                 reading, problem = _second_opinion(fallback, index, problem, notes) or (reading, problem)
+            if problem and problem.kind == "no text":
+                renderer = renderer or (doc if isinstance(doc, PdfiumDocument) else PdfiumDocument(data))
+                reading = ocr.read_scan(problem.message, index + 1, len(doc), lambda dpi: renderer.render(index, dpi),
+                                        ocr.dpi_for(reading.width, reading.height))
+                problem = textlayer.problem(reading)
             if problem:
                 raise ReadError(problem.message)
             pages.append(page_content(reading))
@@ -52,6 +60,8 @@ def read_pdf(data: bytes, engine: str = "pdfium") -> Layout:
         doc.close()
         if fallback is not None:
             fallback.close()
+        if renderer is not None and renderer is not doc:
+            renderer.close()
     drop_furniture(pages)
     return Layout(assemble(pages), source_format="pdf", pages=len(pages), notes=notes)
 

@@ -55,6 +55,14 @@ class PdfiumDocument:
         finally:
             page.close()
 
+    def render(self, index: int, dpi: float):
+        """The page as displayed (its /Rotate applied), a grey PIL image at `dpi`: for OCR."""
+        page = self._doc[index]
+        try:
+            return page.render(scale=dpi / 72, grayscale=True).to_pil()
+        finally:
+            page.close()
+
     def close(self) -> None:
         self._doc.close()
 

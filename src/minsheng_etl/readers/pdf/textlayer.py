@@ -25,8 +25,11 @@ def has_no_text(page: PageReading) -> bool:
 def problem(page: PageReading) -> Problem | None:
     """None when the page's text is usable; else what is wrong with it."""
     if has_no_text(page):
+        if page.engine == "ocr":
+            return Problem("no text", f"page {page.number} has no text layer and OCR recognised no characters on "
+                                      f"it (a blank page, or a picture without writing)")
         what = "scanned image" if page.images else "blank or image-only page"
-        return Problem("no text", f"page {page.number} has no text layer ({what}): OCR is not supported")
+        return Problem("no text", f"page {page.number} has no text layer ({what})")
     glyphs = sum(len(c.text) for c in page.chars)
     if page.unmapped and page.unmapped / max(glyphs, 1) > BROKEN_SHARE:
         return Problem("font map", f"page {page.number} has a broken font map ({page.unmapped} unreadable glyphs "
