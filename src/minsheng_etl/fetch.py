@@ -40,6 +40,7 @@ _TYPE_SUFFIX = {"text/html": ".html", "application/xhtml+xml": ".html", "applica
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
                 "application/ofd": ".ofd"}
 _PAGE_SUFFIXES = {"", ".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".svg"}  # a page's logos and icons
 _UNSAFE_NAME = regex.compile(r"[^\w.\-\u3000-\u9fff（）()]+")
 URL = regex.compile(r"^https?://", regex.IGNORECASE)
 
@@ -237,11 +238,12 @@ def _save(folder: Path, url: str, content_type: str | None, body: bytes) -> Path
 
 def attachment_links(page: bytes, base_url: str, encoding: str | None = None,
                      suffixes: frozenset[str] | None = None) -> list[str]:
-    """The page's links to files a reader takes (.pdf, .docx, .xlsx, …), on the page's
-    own host, in page order, each once."""
+    """The page's links to documents a reader takes (.pdf, .docx, .xlsx, .doc, .ofd …;
+    not images, which on a page are its logos and icons), on the page's own host, in
+    page order, each once."""
     from .ingest import INPUT_SUFFIXES  # the formats ingest takes from a folder: one list
 
-    wanted = suffixes if suffixes is not None else frozenset(INPUT_SUFFIXES) - _PAGE_SUFFIXES
+    wanted = suffixes if suffixes is not None else frozenset(INPUT_SUFFIXES) - _PAGE_SUFFIXES - _IMAGE_SUFFIXES
     host = urllib.parse.urlsplit(base_url).hostname
     soup = BeautifulSoup(page, "lxml", from_encoding=encoding)
     base = soup.find("base", href=True)
