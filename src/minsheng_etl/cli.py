@@ -15,6 +15,7 @@ from rich.text import Text
 
 from . import warehouse
 from .errors import EtlError, WarehouseDamaged, hint
+from .help_format import flags_without_type
 from .names import printable
 from .pipeline import parse_file
 
@@ -111,6 +112,7 @@ def _writing(verb: str, verbose: bool):
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
 err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
+flags_without_type()
 
 
 @app.callback()
@@ -460,51 +462,75 @@ def units(
     _print_query(db, sql, fmt, 0)
 
 
-@app.command(epilog="Examples: etl export tasks_flat -o 汇总表.xlsx · etl export target_vs_achieved -o t.parquet")
+@app.command(epilog="Examples: etl export tasks_flat -o tasks.parquet · etl export tasks_flat --zh -o 汇总表.xlsx · "
+                    "etl export --zh --sql \"SELECT task_id FROM tasks_flat WHERE region = '北京市大兴区' AND "
+                    "year = 2025\" -o 大兴2025.xlsx")
 def export(
-    name: str = typer.Argument(..., help="a table or view, e.g. tasks_flat, target_vs_achieved"),
+    name: str = typer.Argument(None, help="a table or view, e.g. tasks_flat, target_vs_achieved (etl views lists "
+                                          "them); or give --sql"),
     output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
     fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or xlsx (default: from the file suffix)"),
+    sql: str = typer.Option(None, "--sql", help="export what this query returns (one SELECT that only reads)"),
+    zh: bool = typer.Option(False, "--zh", help="as an analyst's 汇总表: the rows' tasks (by task_id) with Chinese "
+                            "headers 序号, 任务内容, 责任单位, 完成时限, 进展情况, 状态, 目标, 完成, 完成率, 来源 "
+                            "(then 地区, 年度, 报告)"),
     db: Path = DB_OPTION,
     csv_formulas: bool = typer.Option(False, "--csv-formulas", help="write CSV cells as they are: by default a "
                                       "cell starting with = + - @ gets a leading ' so a spreadsheet shows it "
                                       "instead of running it as a formula"),
 ) -> None:
-    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表).
+    """Write a table, a view or a query to CSV, Parquet or Excel (with --zh: a 汇总表).
 
-    Text from the notices is written as text: no cell runs as a formula in Excel."""
-    from .export import ExportError, export_relation
+    Text from the notices is written as text: no cell runs as a formula in Excel.
+    Columns are as wide as their text (a Chinese character counts twice)."""
+    from .export import ExportError
+    from .export import export as run_export
 
     fmt = (fmt or output.suffix.lstrip(".")).lower()
-    con = _reader(db, allow_files=True)  # COPY … TO writes the parquet file itself
+    con = _reader(db, allow_files=True)  # the export then confines it to the output file
     try:
-        rows = export_relation(con, name, output, fmt, csv_formulas=csv_formulas)
+        rows = run_export(con, output, fmt, name=name, sql=sql, zh=zh, csv_formulas=csv_formulas, db=db)
     except ExportError as exc:
-        err.print(f"[red]error[/red] {exc}")
+        _error(exc)
         raise typer.Exit(2)
     finally:
         con.close()
-    Console(soft_wrap=True).print(f"wrote {rows} rows of {name} to {output}")
+    what = name if name else "the query"
+    Console(soft_wrap=True).print(f"wrote {rows} rows of {what}{' as a 汇总表' if zh else ''} to {output}",
+                                  highlight=False, markup=False)
 
 
-@app.command(epilog="Example: etl report --output report.html && xdg-open report.html")
+@app.command(epilog="Examples: etl report -o report.html && xdg-open report.html · "
+                    "etl report --region 北京市大兴区 --year 2025 -o 大兴2025.html · etl report --lang en -o report-en.html")
 def report(
     output: Path = typer.Option(Path("data/curated/report.html"), "--output", "-o", help="the HTML file to write"),
     db: Path = DB_OPTION,
+    region: str = typer.Option(None, "--region", help="only this region (as in tasks_flat.region, e.g. 北京市大兴区)"),
+    year: int = typer.Option(None, "--year", help="only this year"),
+    lang: str = typer.Option("zh", "--lang", help="zh (default) or en: the report's headings and labels"),
 ) -> None:
-    """Write a self-contained HTML report on where the projects stand.
+    """Write a self-contained HTML report on where the projects stand (in Chinese).
 
-    Per region and year: tasks by status, the overdue list, tasks per responsible
-    body and target vs achieved, each task with its source file and page. Charts
-    are inline SVG; the page needs no network."""
+    Filters by region, year, list, body and status, a search box over the tasks,
+    sortable tables; the status of each region and year from report to report, the
+    overdue list with days late, tasks per body; each task opens to its history
+    (every report's status and figures) and its sources. One file, no network."""
     from .report import write_report
+    from .wording import LANGS
 
+    if lang not in LANGS:
+        _error(f"--lang {lang!r}: use zh or en")
+        raise typer.Exit(2)
     con = _reader(db)
     try:
-        groups, tasks = write_report(con, output, db_name=db.name)
+        got = write_report(con, output, db_name=db.name, region=region, year=year, lang=lang)
     finally:
         con.close()
-    Console(soft_wrap=True).print(f"wrote {output}: {tasks} tasks in {groups} regions and years")
+    if not got.tasks:
+        err.print(f"[yellow]note[/yellow] no tasks{' in this scope' if region or year is not None else ''}: "
+                  f"the report is empty", highlight=False)
+    Console(soft_wrap=True).print(f"wrote {output}: {got.tasks} tasks in {got.groups} regions and years",
+                                  highlight=False)
 
 
 def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None):
