@@ -114,9 +114,9 @@ def export(con, output: Path, fmt: str, *, name: str | None = None, sql: str | N
     except Exception as exc:  # duckdb: a query that does not run (a column that is not there, ...)
         raise ExportError(" ".join(str(exc).split())) from None
     if fmt == "csv":
-        _write_csv(output, table, csv_formulas=csv_formulas)
+        write_csv(output, table, csv_formulas=csv_formulas)
     else:
-        _write_xlsx(output, (name or "query") if not zh else "汇总表", table)
+        write_xlsx(output, (name or "query") if not zh else "汇总表", table)
     return len(table.rows)
 
 
@@ -197,7 +197,7 @@ def _csv_value(value, fmt: str | None):
     return value
 
 
-def _write_csv(output: Path, table: Table, *, csv_formulas: bool) -> None:
+def write_csv(output: Path, table: Table, *, csv_formulas: bool) -> None:
     # utf-8-sig: Excel opens a CSV as GBK unless it starts with a BOM
     with open(output, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
@@ -207,7 +207,7 @@ def _write_csv(output: Path, table: Table, *, csv_formulas: bool) -> None:
                         _csv_value(v, table.number_formats.get(i)) for i, v in enumerate(row)])
 
 
-def _write_xlsx(output: Path, title: str, table: Table) -> None:
+def write_xlsx(output: Path, title: str, table: Table) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
