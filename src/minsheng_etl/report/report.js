@@ -8,6 +8,7 @@
   const str = (i) => (i == null ? "" : S[i]);
   const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (_, k) => vars[k]);
   const collective = new Set(R.collective);
+  const zh = new Intl.Collator("zh").compare;  // one collator: localeCompare builds one per call
 
   // a task: its fields by name; its latest report is the last of its reports
   // a report on a task: [list, status, words, share, progress, page, ref, targets]; its list
@@ -100,15 +101,15 @@
   }
 
   function refreshChoices() {
-    const regions = [...new Set(TASKS.map((t) => t.region))].sort((a, b) => (a == null) - (b == null) || str(a).localeCompare(str(b), "zh"));
+    const regions = [...new Set(TASKS.map((t) => t.region))].sort((a, b) => (a == null) - (b == null) || zh(str(a), str(b)));
     state.region = options($("f-region"), regions.map((r) => [r == null ? "null" : r, r == null ? W.unknown_region : S[r]]), W.region, state.region);
     const scoped = TASKS.filter((t) => inScope(t, "year"));
     const years = [...new Set(scoped.map((t) => t.year))].sort((a, b) => (b || 0) - (a || 0));
     state.year = options($("f-year"), years.map((y) => [y == null ? "null" : y, y == null ? W.unknown_year : y]), W.year, state.year);
     const here = TASKS.filter((t) => inScope(t));
-    const lists = [...new Set(here.flatMap((t) => t.lists))].sort((a, b) => S[a].localeCompare(S[b], "zh"));
+    const lists = [...new Set(here.flatMap((t) => t.lists))].sort((a, b) => zh(S[a], S[b]));
     state.list = options($("f-list"), lists.map((l) => [l, S[l]]), W.list, state.list);
-    const bodies = [...new Set(here.flatMap((t) => t.bodies))].map((b) => S[b]).sort((a, b) => a.localeCompare(b, "zh"));
+    const bodies = [...new Set(here.flatMap((t) => t.bodies))].map((b) => S[b]).sort((a, b) => zh(a, b));
     $("body-names").replaceChildren(...bodies.map((b) => el("option", {value: b})));
   }
 
@@ -127,7 +128,7 @@
         const x = col.value(a), y = col.value(b);
         if (x == null || x === "") return (y == null || y === "") ? 0 : 1;
         if (y == null || y === "") return -1;
-        return (typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y), "zh")) * dir;
+        return (typeof x === "number" && typeof y === "number" ? x - y : zh(String(x), String(y))) * dir;
       });
     }
     function head() {
