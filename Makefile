@@ -19,7 +19,7 @@ setup: $(BIN)/etl
 
 demo: setup  ## ingest the bundled sample notices, then summarise them
 	$(BIN)/etl ingest data/raw/samples --db $(DB)
-	$(BIN)/etl query "SELECT region, year, list_kind, count(*) AS tasks FROM tasks_flat GROUP BY ALL ORDER BY ALL" --db $(DB)
+	$(BIN)/etl query "SELECT region, year, list_kind, format, count(*) AS tasks FROM tasks_flat GROUP BY ALL ORDER BY ALL" --db $(DB)
 
 rebuild: setup  ## re-derive the warehouse from the raw store (what the nightly job runs)
 	$(BIN)/etl rebuild --db $(DB)

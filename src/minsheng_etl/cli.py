@@ -15,6 +15,7 @@ from rich.text import Text
 
 from . import warehouse
 from .errors import EtlError, WarehouseDamaged, hint
+from .help_format import flags_without_type
 from .names import printable
 from .pipeline import parse_file
 
@@ -120,6 +121,7 @@ def _writing(verb: str, verbose: bool):
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Turn notices on 民生实事 / 重点工作 (PDF, OFD, DOCX/DOC, HTML, XLSX/XLS, text) into a DuckDB warehouse.")
 err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
+flags_without_type()
 
 
 @app.callback()
@@ -423,43 +425,67 @@ def rebuild(
         raise typer.Exit(1)
 
 
-@app.command(epilog="Example: etl status --runs 10")
-def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show")) -> None:
-    """What the warehouse holds: notices, documents, tasks, bodies, recent runs, rejects."""
+@app.command(epilog="Examples: etl status --runs 10 · etl status --json | jq .overdue")
+def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show"),
+           as_json: bool = typer.Option(False, "--json", help="print it as JSON on stdout, nothing else")) -> None:
+    """What the warehouse holds: notices, documents, tasks, bodies, overdue, recent runs, rejects."""
+    from .status import warehouse_status
+
     con = _reader(db)
     try:
-        q = lambda sql: con.execute(sql).fetchall()
-        out = Console(soft_wrap=True)
-        (docs, notices), = q("SELECT count(*), count(DISTINCT notice_id) FROM documents")
-        (tasks, reports, overdue, late, no_news), = q(
-            """SELECT count(*), coalesce(sum(reports), 0), count(*) FILTER (WHERE overdue),
-                      count(*) FILTER (WHERE overdue_kind = 'reported_late'),
-                      count(*) FILTER (WHERE overdue_kind = 'no_news') FROM tasks_flat""")
-        (bodies, unknown), = q("""SELECT count(DISTINCT canonical_name), count(DISTINCT name) FILTER (WHERE NOT known)
-                                 FROM task_units WHERE role <> 'official'""")
-        out.print(f"[bold]{db}[/bold]: {notices} notices in {docs} documents, {tasks} tasks ({reports} report rows), "
-                  f"{bodies} bodies ({unknown} names not in the alias table: etl units --unknown)")
-        out.print(f"  overdue today: {overdue} ({late} reported late, {no_news} with no news since the deadline: "
-                  f"SELECT * FROM overdue_tasks)", highlight=False)
-        for fmt, n in q("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 1"):
-            out.print(f"  {fmt:<5} {n} documents")
-        table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",
-                          title="recent runs")
-        for row in q(f"""SELECT run_id, command, strftime(started_at, '%Y-%m-%d %H:%M:%S'),
-                         coalesce(strftime(finished_at, '%Y-%m-%d %H:%M:%S'), 'did not finish'),
-                         files_seen, loaded, unchanged, failed FROM ingest_runs ORDER BY started_at DESC
-                         LIMIT {int(runs)}"""):
-            table.add_row(*[str(v) for v in row])
-        out.print(table)
-        rejects = q("""SELECT source_name, stage, reason, strftime(rejected_at, '%Y-%m-%d %H:%M:%S') FROM rejects
-                       WHERE record_ref IS NULL ORDER BY rejected_at DESC LIMIT 20""")
-        if rejects:
-            rt = RichTable("file", "stage", "reason", "when", title="rejected files")
-            for row in rejects:
-                rt.add_row(*[str(v) for v in row])
-            out.print(rt)
+        got = warehouse_status(con, runs=runs)
     finally:
         con.close()
+    if as_json:
+        sys.stdout.write(json.dumps({"db": str(db), **got}, ensure_ascii=False) + "\n")
+        return
+    out = Console(soft_wrap=True)
+    late = got["overdue"]
+    out.print(f"[bold]{escape(str(db))}[/bold]: {got['notices']} notices in {got['documents']} documents, "
+              f"{got['tasks']} tasks ({got['report_rows']} report rows), {got['bodies']} bodies "
+              f"({got['unknown_body_names']} names not in the alias table: etl units --unknown)")
+    out.print(f"  overdue today: {late['total']} ({late['reported_late']} reported late, {late['no_news']} with no "
+              f"news since the deadline: SELECT * FROM overdue_tasks)", highlight=False)
+    for fmt, n in got["formats"].items():
+        out.print(f"  {fmt:<5} {n} documents")
+    table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",
+                      title="recent runs")
+    for r in got["runs"]:
+        table.add_row(r["run"], r["command"], r["started"], r["finished"] or "did not finish",
+                      *[str(r[k]) for k in ("files", "loaded", "unchanged", "failed")])
+    out.print(table)
+    if got["rejected_files"]:
+        rt = RichTable("file", "stage", "reason", "when", title="rejected files")
+        for r in got["rejected_files"]:
+            rt.add_row(*[str(r[k]) for k in ("file", "stage", "reason", "when")])
+        out.print(rt)
+
+
+@app.command(epilog="Examples: etl views · etl views tasks_flat")
+def views(
+    name: str = typer.Argument(None, help="only this view"),
+    db: Path = DB_OPTION,
+) -> None:
+    """The views to query: what each holds, in one line, and a query to start from."""
+    from .catalogue import views as list_views
+
+    con = _reader(db)
+    try:
+        found = list_views(con)
+    finally:
+        con.close()
+    if name:
+        found = [v for v in found if v.name == name]
+        if not found:
+            _error(f"no view {name!r}: etl views lists them")
+            raise typer.Exit(2)
+    out = Console(soft_wrap=True, highlight=False)
+    for v in found:
+        out.print(f"[bold]{v.name}[/bold]" + (" [dim](table macro)[/dim]" if v.kind != "view" else ""))
+        out.print(f"  {escape(v.what)}")
+        if v.example:
+            out.print(f"  [dim]etl query \"{escape(v.example)}\"[/dim]")
+    out.print("Tables: etl query \"SHOW TABLES\"; columns of one: etl query \"DESCRIBE tasks_flat\"", markup=False)
 
 
 @app.command(epilog="Example: etl units --unknown --format csv > names-to-add.csv")
@@ -479,51 +505,75 @@ def units(
     _print_query(db, sql, fmt, 0)
 
 
-@app.command(epilog="Examples: etl export tasks_flat -o 汇总表.xlsx · etl export target_vs_achieved -o t.parquet")
+@app.command(epilog="Examples: etl export tasks_flat -o tasks.parquet · etl export tasks_flat --zh -o 汇总表.xlsx · "
+                    "etl export --zh --sql \"SELECT task_id FROM tasks_flat WHERE region = '北京市大兴区' AND "
+                    "year = 2025\" -o 大兴2025.xlsx")
 def export(
-    name: str = typer.Argument(..., help="a table or view, e.g. tasks_flat, target_vs_achieved"),
+    name: str = typer.Argument(None, help="a table or view, e.g. tasks_flat, target_vs_achieved (etl views lists "
+                                          "them); or give --sql"),
     output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
     fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or xlsx (default: from the file suffix)"),
+    sql: str = typer.Option(None, "--sql", help="export what this query returns (one SELECT that only reads)"),
+    zh: bool = typer.Option(False, "--zh", help="as an analyst's 汇总表: the rows' tasks (by task_id) with Chinese "
+                            "headers 序号, 任务内容, 责任单位, 完成时限, 进展情况, 状态, 目标, 完成, 完成率, 来源 "
+                            "(then 地区, 年度, 报告)"),
     db: Path = DB_OPTION,
     csv_formulas: bool = typer.Option(False, "--csv-formulas", help="write CSV cells as they are: by default a "
                                       "cell starting with = + - @ gets a leading ' so a spreadsheet shows it "
                                       "instead of running it as a formula"),
 ) -> None:
-    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表).
+    """Write a table, a view or a query to CSV, Parquet or Excel (with --zh: a 汇总表).
 
-    Text from the notices is written as text: no cell runs as a formula in Excel."""
-    from .export import ExportError, export_relation
+    Text from the notices is written as text: no cell runs as a formula in Excel.
+    Columns are as wide as their text (a Chinese character counts twice)."""
+    from .export import ExportError
+    from .export import export as run_export
 
     fmt = (fmt or output.suffix.lstrip(".")).lower()
-    con = _reader(db, allow_files=True)  # COPY … TO writes the parquet file itself
+    con = _reader(db, allow_files=True)  # the export then confines it to the output file
     try:
-        rows = export_relation(con, name, output, fmt, csv_formulas=csv_formulas)
+        rows = run_export(con, output, fmt, name=name, sql=sql, zh=zh, csv_formulas=csv_formulas, db=db)
     except ExportError as exc:
-        err.print(f"[red]error[/red] {exc}")
+        _error(exc)
         raise typer.Exit(2)
     finally:
         con.close()
-    Console(soft_wrap=True).print(f"wrote {rows} rows of {name} to {output}")
+    what = name if name else "the query"
+    Console(soft_wrap=True).print(f"wrote {rows} rows of {what}{' as a 汇总表' if zh else ''} to {output}",
+                                  highlight=False, markup=False)
 
 
-@app.command(epilog="Example: etl report --output report.html && xdg-open report.html")
+@app.command(epilog="Examples: etl report -o report.html && xdg-open report.html · "
+                    "etl report --region 北京市大兴区 --year 2025 -o 大兴2025.html · etl report --lang en -o report-en.html")
 def report(
     output: Path = typer.Option(Path("data/curated/report.html"), "--output", "-o", help="the HTML file to write"),
     db: Path = DB_OPTION,
+    region: str = typer.Option(None, "--region", help="only this region (as in tasks_flat.region, e.g. 北京市大兴区)"),
+    year: int = typer.Option(None, "--year", help="only this year"),
+    lang: str = typer.Option("zh", "--lang", help="zh (default) or en: the report's headings and labels"),
 ) -> None:
-    """Write a self-contained HTML report on where the projects stand.
+    """Write a self-contained HTML report on where the projects stand (in Chinese).
 
-    Per region and year: tasks by status, the overdue list, tasks per responsible
-    body and target vs achieved, each task with its source file and page. Charts
-    are inline SVG; the page needs no network."""
+    Filters by region, year, list, body and status, a search box over the tasks,
+    sortable tables; the status of each region and year from report to report, the
+    overdue list with days late, tasks per body; each task opens to its history
+    (every report's status and figures) and its sources. One file, no network."""
     from .report import write_report
+    from .wording import LANGS
 
+    if lang not in LANGS:
+        _error(f"--lang {lang!r}: use zh or en")
+        raise typer.Exit(2)
     con = _reader(db)
     try:
-        groups, tasks = write_report(con, output, db_name=db.name)
+        got = write_report(con, output, db_name=db.name, region=region, year=year, lang=lang)
     finally:
         con.close()
-    Console(soft_wrap=True).print(f"wrote {output}: {tasks} tasks in {groups} regions and years")
+    if not got.tasks:
+        err.print(f"[yellow]note[/yellow] no tasks{' in this scope' if region or year is not None else ''}: "
+                  f"the report is empty", highlight=False)
+    Console(soft_wrap=True).print(f"wrote {output}: {got.tasks} tasks in {got.groups} regions and years",
+                                  highlight=False)
 
 
 def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None):
@@ -544,11 +594,14 @@ def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None
     return con
 
 
-@app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM overdue_tasks" --format csv""")
+@app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM tasks_flat LIMIT 3" --format line · etl query "SELECT * FROM overdue_tasks" --format xlsx -o 逾期.xlsx""")
 def query(
-    sql: str = typer.Argument(..., help="a SQL query over the warehouse tables and views"),
+    sql: str = typer.Argument(..., help="a SQL query over the warehouse tables and views (etl views lists them)"),
     db: Path = DB_OPTION,
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json, line (one field per line: for wide "
+                            "rows) or xlsx (with -o)"),
+    output: Path = typer.Option(None, "--output", "-o", help="write to this file (csv: UTF-8 with a BOM, like etl "
+                                "export) instead of the terminal"),
     limit: int = typer.Option(200, "--limit", help="rows to show in table format (0: all)"),
     allow_files: bool = typer.Option(False, "--allow-files", help="let the SQL read other files (read_csv, ...) "
                                      "and COPY ... TO a file other than the warehouse's own"),
@@ -565,23 +618,25 @@ def query(
     if not (0 < timeout < float("inf")):
         err.print(f"[red]error[/red] --timeout must be a positive number of seconds, not {timeout}")
         raise typer.Exit(2)
-    _print_query(db, sql, fmt, limit, allow_files, timeout, memory)
+    _print_query(db, sql, fmt, limit, allow_files, timeout, memory, output)
 
 
 def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = False, timeout: float = 300.0,
-                 memory: str = "") -> None:
-    import csv
+                 memory: str = "", output: Path | None = None) -> None:
     import threading
 
+    from .query_output import OutputError, check, write
     from .sql_guard import BadSql, NotReadOnly, check_read_only, default_memory_limit
 
-    if fmt not in ("table", "csv", "json"):
-        err.print(f"[red]error[/red] unknown format {fmt!r}: use table, csv or json")
+    try:
+        check(fmt, output)
+    except OutputError as exc:
+        _error(exc)
         raise typer.Exit(2)
     try:
         check_read_only(sql, db, allow_files)
     except NotReadOnly as exc:
-        err.print(f"[red]{'query failed' if isinstance(exc, BadSql) else 'query refused'}[/red] {exc}")
+        err.print(f"[red]{'query failed' if isinstance(exc, BadSql) else 'query refused'}[/red] {escape(str(exc))}")
         raise typer.Exit(2)
     con = _reader(db, allow_files, memory or default_memory_limit())
     timer = threading.Timer(timeout, con.interrupt)  # DuckDB has no statement timeout of its own
@@ -601,25 +656,22 @@ def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = F
             message = f"stopped after {timeout:g} s (--timeout raises the limit)"
         elif "memory" in message.lower() and "limit" in message.lower():
             message += " (--memory-limit raises the limit)"
-        err.print(f"[red]query failed[/red] {message}")
+        err.print(f"[red]query failed[/red] {escape(message)}")
         raise typer.Exit(2)
     finally:
         timer.cancel()
         con.close()
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str, indent=1)
-                         + "\n")
-    else:
-        table = RichTable(*columns, show_lines=False)
-        for row in rows[: limit or None]:
-            table.add_row(*["" if v is None else str(v) for v in row])
-        Console(soft_wrap=True).print(table)
-        if limit and len(rows) > limit:
-            err.print(f"({len(rows)} rows, {limit} shown: --limit 0 for all, or --format csv)")
+    if fmt != "table":
+        write(columns, rows, fmt, output)
+        if output is not None:
+            Console(soft_wrap=True, highlight=False).print(f"wrote {len(rows)} rows to {escape(str(output))}")
+        return
+    table = RichTable(*columns, show_lines=False)
+    for row in rows[: limit or None]:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    Console(soft_wrap=True).print(table)
+    if limit and len(rows) > limit:
+        err.print(f"({len(rows)} rows, {limit} shown: --limit 0 for all, or --format csv)")
 
 
 @app.command(epilog="Example: etl schema > notice.schema.json")
