@@ -7,7 +7,7 @@ SHARED  ?= ../shared
 N       ?= 1000
 SCALE   ?= 3
 
-.PHONY: setup demo rebuild status report test score bench schema clean
+.PHONY: setup demo rebuild status report test score bench bench-pdf schema clean
 
 $(BIN)/etl: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,7 @@ setup: $(BIN)/etl
 
 demo: setup  ## ingest the bundled sample notices, then summarise them
 	$(BIN)/etl ingest data/raw/samples --db $(DB)
-	$(BIN)/etl query "SELECT region, year, list_kind, count(*) AS tasks FROM tasks_flat GROUP BY ALL ORDER BY ALL" --db $(DB)
+	$(BIN)/etl query "SELECT region, year, list_kind, format, count(*) AS tasks FROM tasks_flat GROUP BY ALL ORDER BY ALL" --db $(DB)
 
 rebuild: setup  ## re-derive the warehouse from the raw store (what the nightly job runs)
 	$(BIN)/etl rebuild --db $(DB)
@@ -31,7 +31,10 @@ report: setup  ## the HTML report of the warehouse
 	$(BIN)/etl report --db $(DB) --output data/curated/report.html
 
 bench: setup  ## speed and memory against bare-library baselines (N=1000 and N×SCALE; ~35 min on 2 cores)
-	$(BIN)/python benchmarks/bench.py --n $(N) --scale $(SCALE)
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench.py --n $(N) --scale $(SCALE)
+
+bench-pdf: setup  ## PDF speed and memory against pdfplumber on a small corpus (~1 min)
+	SHARED=$(SHARED) $(BIN)/python benchmarks/bench_pdf.py --n 120
 
 test: setup
 	$(BIN)/python -m pytest

@@ -173,6 +173,61 @@ def docx_zip_bomb(unpacked_mb: int = 600) -> bytes:
     return buf.getvalue()
 
 
+# --- OFD and old Office ------------------------------------------------------------
+
+def ofd_notice(page_xml: bytes | None = None, extra: dict[str, bytes] | None = None) -> bytes:
+    """A one-page OFD notice (a ruled task table); `page_xml` replaces its page."""
+    import ofdgen
+
+    page = ofdgen.Page()
+    page.text(40, 30, "北京市大兴区2025年重要民生实事项目进展情况", size=6)
+    xs, ys = [20, 35, 120, 160, 190], [40, 50, 70, 90]
+    page.grid(xs, ys)
+    rows = [("序号", "任务内容", "主责单位", "完成时限"), ("1", "新增200张养老家庭照护床位。", "区民政局", "12月底"),
+            ("2", "完成3所中小学建设，增加学位1440个。", "区教委", "9月底")]
+    for top, row in zip(ys, rows):
+        for x, text in zip(xs, row):
+            page.text(x + 2, top + 7, text, size=4.5)
+    extra = dict(extra or {})
+    if page_xml is not None:
+        extra["Doc_0/Pages/Page_0/Content.xml"] = page_xml
+    data = ofdgen.build([page])
+    if not extra:
+        return data
+    src, buf = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename not in extra:
+                out.writestr(info.filename, src.read(info.filename))
+        for name, part in extra.items():
+            out.writestr(name, part)
+    return buf.getvalue()
+
+
+def ofd_xxe() -> bytes:
+    """A page with an external entity pointing at a local file."""
+    return ofd_notice(b'<?xml version="1.0"?><!DOCTYPE ofd:Page [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+                      b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
+                      b'<ofd:TextObject ID="2" Boundary="20 20 150 10" Size="5"><ofd:TextCode X="0" Y="5">&xxe;'
+                      b'</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>')
+
+
+def ofd_zip_bomb(unpacked_mb: int = 600) -> bytes:
+    """An OFD carrying a 'font' that unpacks to `unpacked_mb` MB."""
+    buf = io.BytesIO(ofd_notice())
+    with zipfile.ZipFile(buf, "a", zipfile.ZIP_DEFLATED) as out, \
+            out.open("Doc_0/Res/font_1.ttf", "w", force_zip64=True) as fh:
+        chunk = b"\0" * (1 << 20)
+        for _ in range(unpacked_mb):
+            fh.write(chunk)
+    return buf.getvalue()
+
+
+def ole_junk() -> bytes:
+    """The signature of an old Office file, then random bytes."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + junk(seed=6)
+
+
 # --- HTML -----------------------------------------------------------------------
 
 def html_table(rows: int = 2, charset: str = "utf-8", declared: str | None = None) -> bytes:
@@ -283,6 +338,11 @@ CASES = [
     Case("entity-expansion.docx", docx_entity_expansion, "failed", "read", ("dtd", "unsafe"),
          "nested entities that expand to gigabytes (billion laughs)"),
     Case("not-a-zip.docx", lambda: junk(seed=2), "failed", "read", ("binary",), "a .docx that is no ZIP at all"),
+    Case("notice.ofd", ofd_notice, "loaded", about="an OFD notice (a ruled task table)"),
+    Case("zip-bomb.ofd", ofd_zip_bomb, "failed", "limits", ("unpack", "zip bomb"),
+         "an OFD whose font part unpacks to 600 MB"),
+    Case("xxe.ofd", ofd_xxe, "failed", "read", ("dtd", "unsafe"), "an external entity (XXE) in a page"),
+    Case("junk-ole.doc", ole_junk, "failed", "read", ("damaged ole",), "an old Office signature, then random bytes"),
     Case("huge.html", html_huge, "loaded", about="a 50 MB web page (a pasted picture, 5,000 paragraphs)"),
     Case("nested.html", html_nested, "failed", "limits", ("nested",), "elements nested 10,000 deep"),
     Case("wrong-charset.html", lambda: html_table(charset="utf-8", declared="gbk"), "loaded",

@@ -13,8 +13,9 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .load import warehouse
 from .errors import EtlError, hint
+from .help_format import flags_without_type
+from .load import warehouse
 from .names import printable
 from .validate import UNKNOWN_BODY
 from .pipeline import parse_file
@@ -26,6 +27,29 @@ WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writ
 VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="every file as it goes, and tracebacks of errors")
 WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", min=0,
                               help="parser processes (default 0: one per CPU core)")
+SCHEDULER_OPTION = typer.Option(None, "--scheduler", envvar="MINSHENG_SCHEDULER", metavar="ADDRESS",
+                                help="parse on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); "
+                                     "needs pip install 'minsheng-etl[cluster]' here and on the workers")
+
+
+@contextmanager
+def _cluster(address: str | None):
+    """The parse function of a Dask cluster (None: parse locally). A cluster that is
+    not there or does not match is a ClusterError: exit 2 in _writing, never a local run."""
+    if not address:
+        yield None
+        return
+    from .load.run.cluster import ClusterParser, connect
+
+    client = connect(address)
+    try:
+        yield ClusterParser(client, address=address).parse_in_order
+    finally:
+        client.close()
+
+
+OCR_OPTION = typer.Option(None, "--ocr/--no-ocr", help="read pages without a text layer (scans, photos) by OCR "
+                          "(default on when installed; MINSHENG_OCR=0 switches it off)", show_default=False)
 
 
 def _workers(n: int) -> int:
@@ -34,13 +58,18 @@ def _workers(n: int) -> int:
     return n or default_workers()
 
 
-def _apply_limits() -> None:
-    """Before any file is read: the file limits from the environment (MINSHENG_MAX_*)
-    and the vocabulary in parsers/. A bad value or a broken file is a usage error
-    (exit 2), not one "this is a bug" reject per file."""
+def _apply_limits(ocr: bool | None = None) -> None:
+    """Before any file is read: the file limits from the environment (MINSHENG_MAX_*,
+    MINSHENG_OCR, which --ocr/--no-ocr sets) and the vocabulary in parsers/. A bad
+    value or a broken file is a usage error (exit 2), not one "this is a bug"
+    reject per file."""
+    import os
+
     from . import limits
     from .profiles import check_vocabulary
 
+    if ocr is not None:
+        os.environ["MINSHENG_OCR"] = "1" if ocr else "0"
     try:
         limits.apply(limits.Limits.from_env())
         check_vocabulary()
@@ -91,8 +120,9 @@ def _writing(verb: str, verbose: bool):
         signal.signal(signal.SIGTERM, previous)
 
 app = typer.Typer(add_completion=True, no_args_is_help=True, pretty_exceptions_show_locals=False,
-                  help="Turn notices on 民生实事 / 重点工作 (PDF, DOCX, HTML, XLSX, text) into a DuckDB warehouse.")
+                  help="Turn notices on 民生实事 / 重点工作 (PDF, OFD, DOCX/DOC, HTML, XLSX/XLS, text) into a DuckDB warehouse.")
 err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
+flags_without_type()
 
 
 @app.callback()
@@ -102,11 +132,14 @@ def main() -> None:
 
 @app.command(epilog="Example: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf")
 def inspect(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="a notice: PDF, DOCX, HTML, XLSX or text"),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                help="a notice: PDF, OFD, DOCX, DOC/WPS, HTML, XLSX, XLS/ET or text, or a scan or "
+                                     "photo of one (PNG, JPEG, TIFF)"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
     explain: bool = typer.Option(False, "--explain", help="which task list was chosen and why, and which rule "
                                  "gave each field of each task (for a layout that reads wrong)"),
     verbose: bool = VERBOSE_OPTION,
+    ocr: bool | None = OCR_OPTION,
 ) -> None:
     """Show what a notice yields, without loading it.
 
@@ -115,7 +148,11 @@ def inspect(
     figures without a unit)."""
     from .load.derive.canonical import unknown_bodies
 
-    _apply_limits()
+    _apply_limits(ocr)
+    if verbose:  # OCR says how it goes, page by page
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     try:
         parsed = parse_file(file)
     except EtlError as exc:
@@ -271,9 +308,11 @@ def ingest(
     wait: float = WAIT_OPTION,
     force: bool = typer.Option(False, "--force", help="re-parse every file, even one loaded by this parser version or held in the parse cache"),
     workers: int = WORKERS_OPTION,
+    scheduler: str = SCHEDULER_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary as JSON on stdout, nothing else"),
     verbose: bool = VERBOSE_OPTION,
+    ocr: bool | None = OCR_OPTION,
 ) -> None:
     """Load notices into the warehouse, idempotently by content hash.
 
@@ -286,21 +325,22 @@ def ingest(
     environment: MINSHENG_MAX_FILE_MB (200), MINSHENG_MAX_PAGES (2000),
     MINSHENG_MAX_UNZIPPED_MB (500), MINSHENG_MAX_NESTING (1000),
     MINSHENG_MAX_EMPTY_ROWS (10000), MINSHENG_MAX_SECONDS (300),
-    MINSHENG_MAX_MEMORY_MB (3072)."""
+    MINSHENG_MAX_MEMORY_MB (3072), MINSHENG_MAX_OCR_PAGE_SECONDS (60: added
+    to the time limit for each page read by OCR)."""
     from .load.run.ingest import ingest as run_ingest
     from .load.run.ingest import iter_inputs
 
-    _apply_limits()
+    _apply_limits(ocr)
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
     for p in missing:
         _error(f"{printable(p)}: no such file or folder")
     skipped: list[Path] = []
     files = list(iter_inputs([p for p in paths if p not in missing], skipped))
     out = Console(soft_wrap=True)
-    with _writing("ingest", verbose):
+    with _writing("ingest", verbose), _cluster(scheduler) as parse:
         with RunDisplay(len(files), label="ingest", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force,
-                                 workers=_workers(workers), on_file=display.on_file)
+                                 workers=_workers(workers), on_file=display.on_file, parse=parse)
     summary.skipped_links = len(skipped)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
@@ -327,10 +367,12 @@ def rebuild(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar (the default when not on a terminal)"),
     show: int = typer.Option(10, "--show", help="tasks to list per kind of change"),
     workers: int = WORKERS_OPTION,
+    scheduler: str = SCHEDULER_OPTION,
     no_cache: bool = typer.Option(False, "--no-cache", help="re-parse every file, even those the parse cache holds "
                                   "for this parser version"),
     as_json: bool = typer.Option(False, "--json", help="print the run summary and the diff as JSON, nothing else"),
     verbose: bool = VERBOSE_OPTION,
+    ocr: bool | None = OCR_OPTION,
 ) -> None:
     """Re-derive the warehouse from the files ingested into it, then swap it in atomically.
 
@@ -345,13 +387,13 @@ def rebuild(
     from .load.run.rebuild import rebuild as run_rebuild
     from .load.store import RawStore
 
-    _apply_limits()
+    _apply_limits(ocr)
     out = Console(soft_wrap=True)
-    with _writing("rebuild", verbose):
+    with _writing("rebuild", verbose), _cluster(scheduler) as parse:
         total = len(RawStore(raw).objects())
         with RunDisplay(total, label="rebuild", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=display.on_file,
-                                 workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw)
+                                 workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw, parse=parse)
     summary, diff = result.summary, result.diff
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
@@ -379,32 +421,67 @@ def rebuild(
         raise typer.Exit(1)
 
 
-@app.command(epilog="Example: etl status --runs 10")
-def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show")) -> None:
-    """What the warehouse holds: notices, documents, tasks, bodies, recent runs, rejects."""
+@app.command(epilog="Examples: etl status --runs 10 · etl status --json | jq .overdue")
+def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show"),
+           as_json: bool = typer.Option(False, "--json", help="print it as JSON on stdout, nothing else")) -> None:
+    """What the warehouse holds: notices, documents, tasks, bodies, overdue, recent runs, rejects."""
+    from .status import warehouse_status
+
     con = _reader(db)
     try:
-        s = warehouse.status(con, runs)
-        out = Console(soft_wrap=True)
-        out.print(f"[bold]{db}[/bold]: {s.notices} notices in {s.documents} documents, {s.tasks} tasks "
-                  f"({s.reports} report rows), {s.bodies} bodies ({s.unknown} names not in the alias table: "
-                  f"etl units --unknown)")
-        out.print(f"  overdue today: {s.overdue} ({s.reported_late} reported late, {s.no_news} with no news since "
-                  f"the deadline: SELECT * FROM overdue_tasks)", highlight=False)
-        for fmt, n in s.formats:
-            out.print(f"  {fmt:<5} {n} documents")
-        table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",
-                          title="recent runs")
-        for row in s.runs:
-            table.add_row(*[str(v) for v in row])
-        out.print(table)
-        if s.rejects:
-            rt = RichTable("file", "stage", "reason", "when", title="rejected files")
-            for row in s.rejects:
-                rt.add_row(*[str(v) for v in row])
-            out.print(rt)
+        got = warehouse_status(con, runs=runs)
     finally:
         con.close()
+    if as_json:
+        sys.stdout.write(json.dumps({"db": str(db), **got}, ensure_ascii=False) + "\n")
+        return
+    out = Console(soft_wrap=True)
+    late = got["overdue"]
+    out.print(f"[bold]{escape(str(db))}[/bold]: {got['notices']} notices in {got['documents']} documents, "
+              f"{got['tasks']} tasks ({got['report_rows']} report rows), {got['bodies']} bodies "
+              f"({got['unknown_body_names']} names not in the alias table: etl units --unknown)")
+    out.print(f"  overdue today: {late['total']} ({late['reported_late']} reported late, {late['no_news']} with no "
+              f"news since the deadline: SELECT * FROM overdue_tasks)", highlight=False)
+    for fmt, n in got["formats"].items():
+        out.print(f"  {fmt:<5} {n} documents")
+    table = RichTable("run", "command", "started", "finished", "files", "loaded", "unchanged", "failed",
+                      title="recent runs")
+    for r in got["runs"]:
+        table.add_row(r["run"], r["command"], r["started"], r["finished"] or "did not finish",
+                      *[str(r[k]) for k in ("files", "loaded", "unchanged", "failed")])
+    out.print(table)
+    if got["rejected_files"]:
+        rt = RichTable("file", "stage", "reason", "when", title="rejected files")
+        for r in got["rejected_files"]:
+            rt.add_row(*[str(r[k]) for k in ("file", "stage", "reason", "when")])
+        out.print(rt)
+
+
+@app.command(epilog="Examples: etl views · etl views tasks_flat")
+def views(
+    name: str = typer.Argument(None, help="only this view"),
+    db: Path = DB_OPTION,
+) -> None:
+    """The views to query: what each holds, in one line, and a query to start from."""
+    from .catalogue import views as list_views
+
+    con = _reader(db)
+    try:
+        found = list_views(con)
+    finally:
+        con.close()
+    if name:
+        found = [v for v in found if v.name == name]
+        if not found:
+            _error(f"no view {name!r}: etl views lists them")
+            raise typer.Exit(2)
+    out = Console(soft_wrap=True, highlight=False)
+    for v in found:
+        out.print(f"[bold]{v.name}[/bold]" + (" [dim](table macro)[/dim]" if v.kind != "view" else ""))
+        out.print(f"  {escape(v.what)}")
+        if v.example:
+            out.print(f"  [dim]etl query \"{escape(v.example)}\"[/dim]")
+    out.print("Tables: etl query \"SHOW TABLES\"; columns of one: etl query \"DESCRIBE tasks_flat\"", markup=False)
 
 
 @app.command(epilog="Example: etl units --unknown --format csv > names-to-add.csv")
@@ -417,54 +494,80 @@ def units(
 
     `--unknown` lists names the alias table does not know, most used first, so an
     analyst can add them."""
-    _print_query(db, warehouse.units_sql(unknown), fmt, 0)
+    from .status import units_sql
+
+    _print_query(db, units_sql(unknown), fmt, 0)
 
 
-@app.command(epilog="Examples: etl export tasks_flat -o 汇总表.xlsx · etl export target_vs_achieved -o t.parquet")
+@app.command(epilog="Examples: etl export tasks_flat -o tasks.parquet · etl export tasks_flat --zh -o 汇总表.xlsx · "
+                    "etl export --zh --sql \"SELECT task_id FROM tasks_flat WHERE region = '北京市大兴区' AND "
+                    "year = 2025\" -o 大兴2025.xlsx")
 def export(
-    name: str = typer.Argument(..., help="a table or view, e.g. tasks_flat, target_vs_achieved"),
+    name: str = typer.Argument(None, help="a table or view, e.g. tasks_flat, target_vs_achieved (etl views lists "
+                                          "them); or give --sql"),
     output: Path = typer.Option(..., "--output", "-o", help="the file to write"),
     fmt: str = typer.Option(None, "--format", "-f", help="csv, parquet or xlsx (default: from the file suffix)"),
+    sql: str = typer.Option(None, "--sql", help="export what this query returns (one SELECT that only reads)"),
+    zh: bool = typer.Option(False, "--zh", help="as an analyst's 汇总表: the rows' tasks (by task_id) with Chinese "
+                            "headers 序号, 任务内容, 责任单位, 完成时限, 进展情况, 状态, 目标, 完成, 完成率, 来源 "
+                            "(then 地区, 年度, 报告)"),
     db: Path = DB_OPTION,
     csv_formulas: bool = typer.Option(False, "--csv-formulas", help="write CSV cells as they are: by default a "
                                       "cell starting with = + - @ gets a leading ' so a spreadsheet shows it "
                                       "instead of running it as a formula"),
 ) -> None:
-    """Write a table or view to CSV, Parquet or Excel (an analyst's 汇总表).
+    """Write a table, a view or a query to CSV, Parquet or Excel (with --zh: a 汇总表).
 
-    Text from the notices is written as text: no cell runs as a formula in Excel."""
-    from .export import ExportError, export_relation
+    Text from the notices is written as text: no cell runs as a formula in Excel.
+    Columns are as wide as their text (a Chinese character counts twice)."""
+    from .export import ExportError
+    from .export import export as run_export
 
     fmt = (fmt or output.suffix.lstrip(".")).lower()
-    con = _reader(db, allow_files=True)  # COPY … TO writes the parquet file itself
+    con = _reader(db, allow_files=True)  # the export then confines it to the output file
     try:
-        rows = export_relation(con, name, output, fmt, csv_formulas=csv_formulas)
+        rows = run_export(con, output, fmt, name=name, sql=sql, zh=zh, csv_formulas=csv_formulas, db=db)
     except ExportError as exc:
-        err.print(f"[red]error[/red] {exc}")
+        _error(exc)
         raise typer.Exit(2)
     finally:
         con.close()
-    Console(soft_wrap=True).print(f"wrote {rows} rows of {name} to {output}")
+    what = name if name else "the query"
+    Console(soft_wrap=True).print(f"wrote {rows} rows of {what}{' as a 汇总表' if zh else ''} to {output}",
+                                  highlight=False, markup=False)
 
 
-@app.command(epilog="Example: etl report --output report.html && xdg-open report.html")
+@app.command(epilog="Examples: etl report -o report.html && xdg-open report.html · "
+                    "etl report --region 北京市大兴区 --year 2025 -o 大兴2025.html · etl report --lang en -o report-en.html")
 def report(
     output: Path = typer.Option(Path("data/curated/report.html"), "--output", "-o", help="the HTML file to write"),
     db: Path = DB_OPTION,
+    region: str = typer.Option(None, "--region", help="only this region (as in tasks_flat.region, e.g. 北京市大兴区)"),
+    year: int = typer.Option(None, "--year", help="only this year"),
+    lang: str = typer.Option("zh", "--lang", help="zh (default) or en: the report's headings and labels"),
 ) -> None:
-    """Write a self-contained HTML report on where the projects stand.
+    """Write a self-contained HTML report on where the projects stand (in Chinese).
 
-    Per region and year: tasks by status, the overdue list, tasks per responsible
-    body and target vs achieved, each task with its source file and page. Charts
-    are inline SVG; the page needs no network."""
+    Filters by region, year, list, body and status, a search box over the tasks,
+    sortable tables; the status of each region and year from report to report, the
+    overdue list with days late, tasks per body; each task opens to its history
+    (every report's status and figures) and its sources. One file, no network."""
     from .report import write_report
+    from .wording import LANGS
 
+    if lang not in LANGS:
+        _error(f"--lang {lang!r}: use zh or en")
+        raise typer.Exit(2)
     con = _reader(db)
     try:
-        groups, tasks = write_report(con, output, db_name=db.name)
+        got = write_report(con, output, db_name=db.name, region=region, year=year, lang=lang)
     finally:
         con.close()
-    Console(soft_wrap=True).print(f"wrote {output}: {tasks} tasks in {groups} regions and years")
+    if not got.tasks:
+        err.print(f"[yellow]note[/yellow] no tasks{' in this scope' if region or year is not None else ''}: "
+                  f"the report is empty", highlight=False)
+    Console(soft_wrap=True).print(f"wrote {output}: {got.tasks} tasks in {got.groups} regions and years",
+                                  highlight=False)
 
 
 def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None):
@@ -478,11 +581,14 @@ def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None
         raise typer.Exit(2)
 
 
-@app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM overdue_tasks" --format csv""")
+@app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM tasks_flat LIMIT 3" --format line · etl query "SELECT * FROM overdue_tasks" --format xlsx -o 逾期.xlsx""")
 def query(
-    sql: str = typer.Argument(..., help="a SQL query over the warehouse tables and views"),
+    sql: str = typer.Argument(..., help="a SQL query over the warehouse tables and views (etl views lists them)"),
     db: Path = DB_OPTION,
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json, line (one field per line: for wide "
+                            "rows) or xlsx (with -o)"),
+    output: Path = typer.Option(None, "--output", "-o", help="write to this file (csv: UTF-8 with a BOM, like etl "
+                                "export) instead of the terminal"),
     limit: int = typer.Option(200, "--limit", help="rows to show in table format (0: all)"),
     allow_files: bool = typer.Option(False, "--allow-files", help="let the SQL read other files (read_csv, ...) "
                                      "and COPY ... TO a file other than the warehouse's own"),
@@ -499,23 +605,25 @@ def query(
     if not (0 < timeout < float("inf")):
         err.print(f"[red]error[/red] --timeout must be a positive number of seconds, not {timeout}")
         raise typer.Exit(2)
-    _print_query(db, sql, fmt, limit, allow_files, timeout, memory)
+    _print_query(db, sql, fmt, limit, allow_files, timeout, memory, output)
 
 
 def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = False, timeout: float = 300.0,
-                 memory: str = "") -> None:
-    import csv
+                 memory: str = "", output: Path | None = None) -> None:
     import threading
 
+    from .query_output import OutputError, check, write
     from .sql_guard import BadSql, NotReadOnly, check_read_only, default_memory_limit
 
-    if fmt not in ("table", "csv", "json"):
-        err.print(f"[red]error[/red] unknown format {fmt!r}: use table, csv or json")
+    try:
+        check(fmt, output)
+    except OutputError as exc:
+        _error(exc)
         raise typer.Exit(2)
     try:
         check_read_only(sql, db, allow_files)
     except NotReadOnly as exc:
-        err.print(f"[red]{'query failed' if isinstance(exc, BadSql) else 'query refused'}[/red] {exc}")
+        err.print(f"[red]{'query failed' if isinstance(exc, BadSql) else 'query refused'}[/red] {escape(str(exc))}")
         raise typer.Exit(2)
     con = _reader(db, allow_files, memory or default_memory_limit())
     timer = threading.Timer(timeout, con.interrupt)  # DuckDB has no statement timeout of its own
@@ -527,25 +635,22 @@ def _print_query(db: Path, sql: str, fmt: str, limit: int, allow_files: bool = F
         rows = cur.fetchall()
     except Exception as exc:  # duckdb errors: show the message, not a traceback
         message = warehouse.explain(exc, timeout=timeout, timed_out=not timer.is_alive())
-        err.print(f"[red]query failed[/red] {message}")
+        err.print(f"[red]query failed[/red] {escape(message)}")
         raise typer.Exit(2)
     finally:
         timer.cancel()
         con.close()
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt == "json":
-        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], ensure_ascii=False, default=str, indent=1)
-                         + "\n")
-    else:
-        table = RichTable(*columns, show_lines=False)
-        for row in rows[: limit or None]:
-            table.add_row(*["" if v is None else str(v) for v in row])
-        Console(soft_wrap=True).print(table)
-        if limit and len(rows) > limit:
-            err.print(f"({len(rows)} rows, {limit} shown: --limit 0 for all, or --format csv)")
+    if fmt != "table":
+        write(columns, rows, fmt, output)
+        if output is not None:
+            Console(soft_wrap=True, highlight=False).print(f"wrote {len(rows)} rows to {escape(str(output))}")
+        return
+    table = RichTable(*columns, show_lines=False)
+    for row in rows[: limit or None]:
+        table.add_row(*["" if v is None else str(v) for v in row])
+    Console(soft_wrap=True).print(table)
+    if limit and len(rows) > limit:
+        err.print(f"({len(rows)} rows, {limit} shown: --limit 0 for all, or --format csv)")
 
 
 @app.command(epilog="Example: etl schema > notice.schema.json")

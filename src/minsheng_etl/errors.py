@@ -13,6 +13,13 @@ class ReadError(EtlError):
     stage = "read"
 
 
+class ToolMissing(EtlError):
+    """A format whose reader needs a program that is not installed (LibreOffice for
+    .doc/.wps): not the file's fault, so not remembered as its failure."""
+
+    stage = "setup"
+
+
 class ExtractError(EtlError):
     """A readable file that holds no task list we recognise."""
 
@@ -62,6 +69,7 @@ def is_disk_full(exc: BaseException) -> bool:
 HINTS = {
     "read": "check that the file opens in its own program; scans need OCR first",
     "extract": "`etl inspect FILE` shows what was read from it",
+    "setup": "install the program it names (README: Quick start), then run again",
     "limits": "the limit is a setting: see `etl ingest --help`",
     "validate": "the rejects table has the field and value",
     "load": "the warehouse is unchanged for this file; run the ingest again",

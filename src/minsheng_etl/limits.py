@@ -3,6 +3,10 @@
 each can be set in the environment (MINSHENG_MAX_FILE_MB=500 ...).
 
 A limit failure is not cached: raise the limit and the next run tries again.
+
+OCR is among them: a page read by OCR takes seconds where a text layer takes
+milliseconds, so each such page adds max_ocr_page_seconds to the file's time
+(grant), and OCR can be switched off (MINSHENG_OCR=0, `--no-ocr`).
 """
 from __future__ import annotations
 
@@ -38,6 +42,8 @@ class Limits:
     max_empty_rows: int = 10_000  # an XLSX sheet stops after this many empty rows in a row
     max_seconds: float = 300.0  # wall time to parse one file
     max_memory_mb: int = 3072  # address space of a parser process
+    max_ocr_page_seconds: float = 60.0  # added to max_seconds for each page read by OCR
+    ocr: bool = True  # read pages without a text layer (scans, photos) by OCR
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -46,7 +52,9 @@ class Limits:
             name = f"MINSHENG_{f.name.upper()}"
             raw = os.environ.get(name)
             if raw is not None and raw.strip():
-                values[f.name] = _setting(name, raw, whole=isinstance(getattr(cls, f.name), int))
+                default = getattr(cls, f.name)
+                values[f.name] = (_switch(name, raw) if isinstance(default, bool)
+                                  else _setting(name, raw, whole=isinstance(default, int)))
         return cls(**values)
 
 
@@ -70,6 +78,15 @@ def _setting(name: str, raw: str, *, whole: bool) -> float | int:
     return value
 
 
+def _switch(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name}={raw!r} must be 1 or 0 (on or off)")
+
+
 def current() -> Limits:
     """The limits of this process (a worker gets the parent's at start)."""
     return _current
@@ -87,7 +104,41 @@ def apply(limits: Limits, *, memory: bool = False) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+_granted = 0.0  # seconds granted to the file being read on top of max_seconds (its OCR pages)
+_shared_grants = None  # a parser process adds its grants here too, for the run's own clock (parse_pool)
+on_grant = None  # called after a grant (the parser process moves its hard stop)
+
+
+def share_grants(counter) -> None:
+    """Add this process's grants to a counter shared with the run (a multiprocessing Value)."""
+    global _shared_grants
+    _shared_grants = counter
+
+
+def granted() -> float:
+    return _granted
+
+
+def grant(seconds: float) -> None:
+    """More time for the file being read: every time limit in force moves its
+    deadline `seconds` later (a page about to be read by OCR)."""
+    global _granted
+    _granted += seconds
+    if threading.current_thread() is threading.main_thread():
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        if remaining > 0:
+            signal.setitimer(signal.ITIMER_REAL, remaining + seconds)
+    if _shared_grants is not None:
+        with _shared_grants.get_lock():
+            _shared_grants.value += seconds
+    if on_grant is not None:
+        on_grant()
+
+
 def time_message(seconds: float) -> str:
+    if _granted:
+        return (f"took longer than {seconds + _granted:g} s to read (limits max_seconds and max_ocr_page_seconds "
+                f"for each page read by OCR; MINSHENG_MAX_SECONDS and MINSHENG_MAX_OCR_PAGE_SECONDS raise them)")
     return f"took longer than {seconds:g} s to read (limit max_seconds; MINSHENG_MAX_SECONDS raises it)"
 
 
@@ -99,8 +150,11 @@ def memory_message() -> str:
 @contextmanager
 def time_limit(seconds: float):
     """Raise TimeLimitExceeded in this thread after `seconds` (main thread only:
-    signals). Nests: an inner limit never outlives or switches off an outer one
-    (the outer timer's remaining time is restored when the inner one ends)."""
+    signals) and whatever is granted meanwhile. Nests: an inner limit never
+    outlives or switches off an outer one (the outer timer's remaining time, with
+    the grants made meanwhile, is restored when the inner one ends). The
+    outermost limit starts a file: no grants yet."""
+    global _granted
     if not 0 < seconds < math.inf or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -111,6 +165,9 @@ def time_limit(seconds: float):
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expired)
     outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if not outer:
+        _granted = 0.0
+    granted_before = _granted
     if outer and outer < seconds:  # the outer limit comes first: keep its deadline and its handler
         signal.signal(signal.SIGALRM, previous)
         signal.setitimer(signal.ITIMER_REAL, outer)
@@ -120,7 +177,7 @@ def time_limit(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer:
-            remaining = outer - (time.monotonic() - started)
+            remaining = outer + (_granted - granted_before) - (time.monotonic() - started)
             if remaining <= 0:  # the outer deadline passed meanwhile: it fires now
                 signal.raise_signal(signal.SIGALRM)
             else:

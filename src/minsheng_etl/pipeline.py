@@ -113,8 +113,8 @@ class FileError(BaseModel):
     @property
     def lasting(self) -> bool:
         """Would this file fail the same way next time? Not if a limit or a dying
-        worker stopped it: those are not cached."""
-        return self.stage not in ("limits", "worker")
+        worker stopped it, nor if a program its format needs was missing: those are not cached."""
+        return self.stage not in ("limits", "worker", "setup")
 
 
 class ParseRecord(BaseModel):

@@ -9,6 +9,7 @@ import regex
 _SPACES = regex.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009\u200b]+")
 _SPACES_NO_TAB = regex.compile(r"[ \u3000\u00a0\u2002\u2003\u2009\u200b]+")
 _BLANK_LINES = regex.compile(r"\n\s*\n+")
+_WHITESPACE = regex.compile(r"\s+")  # compiled once: regex.sub(pattern) pays a cache lookup per call
 
 
 def _is_ascii_word(ch: str) -> bool:
@@ -39,7 +40,7 @@ def squash_layout_spaces(text: str, keep_tabs: bool = False) -> str:
 
 def squash_all(text: str | None) -> str:
     """All whitespace removed: for comparing and for one-line values (dates, names)."""
-    return regex.sub(r"\s+", "", text or "")
+    return _WHITESPACE.sub("", text or "")
 
 
 def clean_lines(text: str) -> str:

@@ -11,14 +11,18 @@ import regex
 from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Layout
+from .image import kind as image_kind
+from .ole import MAGIC as OLE_MAGIC
+from .ole import ole_format
 
-FORMATS = ("pdf", "docx", "xlsx", "html", "text")
+FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "html", "text", "image")
 
 
 def sniff(data: bytes) -> str:
-    """The format of a file from its bytes: pdf, docx, xlsx, html or text.
+    """The format of a file from its bytes: pdf, docx, xlsx, doc (Word 97, WPS .wps),
+    xls (Excel 97, WPS .et), ofd, html, text or image (PNG, JPEG, TIFF: read by OCR).
 
-    Raises ReadError for a format we cannot read (old .doc/.xls, images, archives...).
+    Raises ReadError for a format we cannot read (GIF, archives...).
     """
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
@@ -29,14 +33,18 @@ def sniff(data: bytes) -> str:
             return "docx"
         if any(n.startswith("xl/") for n in names):
             return "xlsx"
-        raise ReadError("a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
-    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ReadError("an old binary Office file (.doc/.xls): save it as .docx/.xlsx first")
-    for magic, name in ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+        if "OFD.xml" in names:
+            return "ofd"
+        raise ReadError("a ZIP archive that is neither a Word (.docx) nor an Excel (.xlsx) file nor an OFD document")
+    if head[:8] == OLE_MAGIC:
+        return ole_format(data)
+    if image_kind(head):
+        return "image"
+    for magic, name in ((b"GIF8", "a GIF image"),
                         (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
                         (b"{\\rtf", "an RTF document")):
         if head.startswith(magic):
-            raise ReadError(f"{name}, not a notice we can read (scans need OCR, which is not supported)")
+            raise ReadError(f"{name}, not a notice we can read (a scan is read from PNG, JPEG or TIFF)")
     # UTF-16 text is half NUL bytes: its byte order mark says so before the NUL check
     # would call it binary (Notepad's "Unicode" is UTF-16 LE with a BOM)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not head.startswith(codecs.BOM_UTF32_LE):
@@ -54,9 +62,10 @@ _DTD = regex.compile(rb"<!(?:DOCTYPE|ENTITY)", regex.IGNORECASE)
 
 
 def check_zip(data: bytes) -> list[str]:
-    """The part names of an Office file, after the checks that keep a hostile one
-    out: its parts' total uncompressed size (a ZIP bomb) and any DTD in its XML (an
-    entity expansion or an external entity: Word and Excel never write one)."""
+    """The part names of an Office or OFD file, after the checks that keep a hostile
+    one out: its parts' total uncompressed size (a ZIP bomb) and any DTD in its XML
+    (an entity expansion or an external entity: Word, Excel and OFD writers never
+    write one)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -68,6 +77,7 @@ def check_zip(data: bytes) -> list[str]:
         raise file_limits.LimitExceeded(
             f"its parts unpack to {unzipped / 2**20:,.0f} MB, over the limit of {limits.max_unzipped_mb:g} MB "
             f"(a ZIP bomb? MINSHENG_MAX_UNZIPPED_MB raises the limit)")
+    writers = "OFD writers" if any(i.filename == "OFD.xml" for i in infos) else "Word and Excel"
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             try:
@@ -76,7 +86,7 @@ def check_zip(data: bytes) -> list[str]:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise ReadError(f"a damaged ZIP container ({info.filename}: {exc})") from exc
             if _DTD.search(start):
-                raise ReadError(f"{info.filename} declares a DTD or XML entities, which Word and Excel never "
+                raise ReadError(f"{info.filename} declares a DTD or XML entities, which {writers} never "
                                 f"write: refused as unsafe")
     return [i.filename for i in infos]
 
@@ -104,4 +114,20 @@ def read(data: bytes, fmt: str | None = None) -> Layout:
         from .xlsx import read_xlsx
 
         return read_xlsx(data)
+    if fmt == "doc":
+        from .doc import read_doc
+
+        return read_doc(data)
+    if fmt == "xls":
+        from .xls import read_xls
+
+        return read_xls(data)
+    if fmt == "ofd":
+        from .ofd import read_ofd
+
+        return read_ofd(data)
+    if fmt == "image":
+        from .image import read_image
+
+        return read_image(data)
     raise ReadError(f"no reader for format {fmt!r}")

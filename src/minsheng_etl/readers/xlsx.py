@@ -17,7 +17,7 @@ from .. import limits as file_limits
 from ..layout import Cell, Layout, Paragraph, Ref, Table
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime | dt.date):
@@ -50,7 +50,7 @@ def _sheet_rows(sheet, max_empty: int) -> tuple[list[list[str]], bool]:
     grid: list[list[str]] = []
     empty = 0
     for values in sheet.iter_rows(values_only=True):
-        row = [_text(v) for v in values]
+        row = [cell_text(v) for v in values]
         grid.append(row)
         empty = 0 if any(row) else empty + 1
         if empty >= max_empty:
@@ -72,21 +72,30 @@ def read_xlsx(data: bytes) -> Layout:
         grid, stopped = _sheet_rows(sheet, max_empty)
         if stopped:
             notes.append(f"sheet {sheet.title}: stopped after {max_empty:,} empty rows (max_empty_rows)")
-        for min_row, min_col, max_row, max_col in _merged_ranges(data, sheet._worksheet_path):
-            value = grid[min_row - 1][min_col - 1] if min_row <= len(grid) and min_col <= len(grid[min_row - 1]) else ""
-            for r in range(min_row - 1, min(max_row, len(grid))):
-                for c in range(min_col - 1, min(max_col, len(grid[r]))):
-                    grid[r][c] = value
-        rows = [(i, row) for i, row in enumerate(grid, start=1) if any(row)]
-        # a title row (one text across the sheet) before the table is a paragraph
-        while rows and len({v for v in rows[0][1] if v}) == 1 and sum(1 for v in rows[0][1] if v) != 2:
-            i, row = rows.pop(0)
-            blocks.append(Paragraph(next(v for v in row if v), Ref(table=number, row=i), heading=True))
-        if not rows:
-            continue
-        width = max(len(row) for _, row in rows)
-        table_rows = [[Cell([p for p in (row[c] if c < len(row) else "").split("\n") if p.strip()],
-                            Ref(table=number, row=i, col=c + 1)) for c in range(width)] for i, row in rows]
-        blocks.append(Table(table_rows, Ref(table=number)))
+        blocks += sheet_blocks(number, grid, _merged_ranges(data, sheet._worksheet_path))
     workbook.close()
     return Layout(blocks, source_format="xlsx", notes=notes)
+
+
+def sheet_blocks(number: int, grid: list[list[str]], merged: list[tuple[int, int, int, int]]) -> list:
+    """One sheet's blocks from its rows as text and its merged ranges ((min_row,
+    min_col, max_row, max_col), 1-based): a title row (one text across the sheet)
+    before the table is a paragraph, the rest the sheet's table. Shared by every
+    spreadsheet reader."""
+    blocks: list = []
+    for min_row, min_col, max_row, max_col in merged:
+        value = grid[min_row - 1][min_col - 1] if min_row <= len(grid) and min_col <= len(grid[min_row - 1]) else ""
+        for r in range(min_row - 1, min(max_row, len(grid))):
+            for c in range(min_col - 1, min(max_col, len(grid[r]))):
+                grid[r][c] = value
+    rows = [(i, row) for i, row in enumerate(grid, start=1) if any(row)]
+    while rows and len({v for v in rows[0][1] if v}) == 1 and sum(1 for v in rows[0][1] if v) != 2:
+        i, row = rows.pop(0)
+        blocks.append(Paragraph(next(v for v in row if v), Ref(table=number, row=i), heading=True))
+    if not rows:
+        return blocks
+    width = max(len(row) for _, row in rows)
+    table_rows = [[Cell([p for p in (row[c] if c < len(row) else "").split("\n") if p.strip()],
+                        Ref(table=number, row=i, col=c + 1)) for c in range(width)] for i, row in rows]
+    blocks.append(Table(table_rows, Ref(table=number)))
+    return blocks

@@ -26,7 +26,9 @@ from . import taken
 from .pool import Target, parse_in_order
 from .summary import FileOutcome, RunSummary
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".text", ".shtml", ".xhtml"}
+INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".ofd", ".html", ".htm", ".txt", ".text",
+                  ".shtml", ".xhtml"}
+INPUT_SUFFIXES |= {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans and photos of pages, read by OCR
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
@@ -59,7 +61,7 @@ def iter_inputs(paths: Iterable[Path], skipped: list[Path] | None = None) -> Ite
 
 def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
            force: bool = False, workers: int = 0,
-           on_file: Callable[[FileOutcome], None] | None = None) -> RunSummary:
+           on_file: Callable[[FileOutcome], None] | None = None, parse: Callable | None = None) -> RunSummary:
     """Load files into the warehouse. The run works on a copy that replaces the
     warehouse when the run ends (see warehouse.writer)."""
     store = RawStore(raw_root)
@@ -70,7 +72,7 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
         with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
             # --force re-parses: neither the warehouse's record nor the parse cache is trusted
             summary = load_files(con, iter_inputs(paths, skipped), store, command=command, force=force,
-                                 workers=workers, on_file=on_file, use_cache=not force)
+                                 workers=workers, on_file=on_file, use_cache=not force, parse=parse)
     except DiskFull:
         store.discard_written()  # the warehouse is as it was: so is the raw store
         raise
@@ -122,9 +124,10 @@ def _prepare(con, files: Iterable[Path], store: RawStore, cache: ParseCache, ver
 
 def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, force: bool = False, workers: int = 0,
                on_file: Callable[[FileOutcome], None] | None = None, names: dict[str, dict] | None = None,
-               use_cache: bool = True) -> RunSummary:
-    """Parse (in `workers` processes, or from the parse cache) and load files, in
-    the order given; then refresh what is derived from all documents."""
+               use_cache: bool = True, parse: Callable | None = None) -> RunSummary:
+    """Parse (in `workers` processes, on a cluster when `parse` is a ClusterParser's
+    parse_in_order, or from the parse cache) and load files, in the order given;
+    then refresh what is derived from all documents."""
     started = time.monotonic()
     version = parser_version()
     store.clear_leftovers()
@@ -173,7 +176,7 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             yield job
 
     jobs = remembered(_prepare(con, files, store, cache, version, force=force, names=names))
-    for job, parsed in parse_in_order(jobs, needs_parse=needs_parse, version=version, workers=workers):
+    for job, parsed in (parse or parse_in_order)(jobs, needs_parse=needs_parse, version=version, workers=workers):
         if job.outcome:
             if job.outcome.status == "failed":
                 job.outcome = _reject(con, run, job, job.outcome.stage, job.outcome.reason)

@@ -25,7 +25,10 @@ stops short (an error, SIGINT, SIGTERM) kills its workers rather than waiting.
 The time limit fires wherever the time goes: a signal in the worker stops Python
 code anywhere in the parse (reading, extracting, measuring); a C call that holds
 the interpreter past the limit is ended by faulthandler's watchdog thread, which
-needs no interpreter lock, and the file is then rejected like a crash.
+needs no interpreter lock, and the file is then rejected like a crash. A page
+read by OCR grants the file more time (limits.grant): the worker's signal timer
+and watchdog move on, and so does the run's own wait, through a counter of the
+seconds granted that the workers share with it.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ import select
 import signal
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -84,9 +88,16 @@ def parse_path(target: Target, version: str) -> ParseRecord:
 
     armed = False
     if _in_worker:
+        stop_at = time.monotonic() + seconds + HARD_STOP_GRACE
+
+        def arm() -> None:  # again after a grant: the hard stop moves with the file's deadline
+            faulthandler.dump_traceback_later(stop_at + file_limits.granted() - time.monotonic(), exit=True,
+                                              file=_devnull())
+
         try:
-            faulthandler.dump_traceback_later(seconds + HARD_STOP_GRACE, exit=True, file=_devnull())
+            arm()
             armed = True
+            file_limits.on_grant = arm
         except (RuntimeError, OSError, MemoryError):  # no thread under a tight memory cap: the run's fallback stays
             pass
     try:
@@ -104,6 +115,7 @@ def parse_path(target: Target, version: str) -> ParseRecord:
         return target.failed(version, "limits", file_limits.memory_message())
     finally:
         if armed:
+            file_limits.on_grant = None
             faulthandler.cancel_dump_traceback_later()
     if target.cache_root and (record.error is None or record.error.lasting):
         try:
@@ -182,9 +194,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _start_worker(limits: file_limits.Limits, run_pid: int) -> None:
+def _start_worker(limits: file_limits.Limits, run_pid: int, granted, ocr_threads: int) -> None:
     global _in_worker
     _in_worker = True
+    file_limits.share_grants(granted)
+    os.environ.setdefault("MINSHENG_OCR_THREADS", str(ocr_threads))  # the workers share the cores
     _let_go_of_the_fork_server()
     _die_with_parent()
     _exit_with_run(run_pid)
@@ -199,18 +213,40 @@ class _Workers:
     def __init__(self, workers: int, limits: file_limits.Limits):
         self.workers, self.limits = workers, limits
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["minsheng_etl.pipeline"])
+        # the PDF reader too: its libraries take a second to import, which would come out of a file's time
+        self.context.set_forkserver_preload(["minsheng_etl.pipeline", "minsheng_etl.readers.pdf"])
         self.executor: ProcessPoolExecutor | None = None
+        self.granted = self.context.Value("d", 0.0)  # seconds the workers' files were granted (OCR pages)
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # a worker is replaced after MAX_FILES_PER_WORKER files: whatever a reader library leaks stays bounded
         return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_start_worker,
-                                   initargs=(self.limits, os.getpid()), max_tasks_per_child=MAX_FILES_PER_WORKER)
+                                   initargs=(self.limits, os.getpid(), self.granted,
+                                             max(1, default_workers() // self.workers)),
+                                   max_tasks_per_child=MAX_FILES_PER_WORKER)
 
     def submit(self, target: Target, version: str) -> Future:
         if self.executor is None:
             self.executor = self._pool(self.workers)
-        return self.executor.submit(parse_path, target, version)
+        before = self.granted.value  # read first: the file's own grants come after it
+        future = self.executor.submit(parse_path, target, version)
+        future.granted_before = before
+        return future
+
+    def result(self, future: Future) -> ParseRecord:
+        """The file's record. The worker stops itself at max_seconds and its grants;
+        this wait, as long and what the workers were granted since the file was
+        submitted (its own grants among them), catches one stuck inside a C call."""
+        started, budget = time.monotonic(), 0.0
+        while True:
+            grown = self.limits.max_seconds + 3 * HARD_STOP_GRACE + self.granted.value - future.granted_before
+            if grown <= budget:  # nothing granted since the last wait ran out
+                raise TimeoutError
+            budget = grown
+            try:
+                return future.result(timeout=max(0.0, started + budget - time.monotonic()))
+            except TimeoutError:
+                continue
 
     def reset(self, kill: bool = False) -> None:
         if self.executor is not None:
@@ -254,8 +290,8 @@ def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | Non
         job, target, future = pending.popleft()
         if future is None:
             return job, None
-        try:  # the worker stops itself at max_seconds; this catches one stuck inside a C call
-            return job, future.result(timeout=pool.limits.max_seconds + 3 * HARD_STOP_GRACE)
+        try:
+            return job, pool.result(future)
         except BrokenProcessPool:
             pool.reset()
             record = pool.alone(target, version)
