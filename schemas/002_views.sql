@@ -1,6 +1,9 @@
 -- Analyst views. Re-applied whenever this file changes, after the table files, so a
 -- view can change without a rebuild. Each is documented in README.md with an example.
 
+-- A figure as a reader writes it: 10个, not 10.0个; 98.5% stays.
+CREATE OR REPLACE MACRO figure(v) AS CASE WHEN v = trunc(v) THEN v::BIGINT::VARCHAR ELSE v::VARCHAR END;
+
 -- Each notice's versions. Files with the same records (its PDF and its DOCX) are one
 -- version; a corrected re-issue is a newer one: by publication date when every version
 -- has one, else by when it was first ingested.
@@ -67,7 +70,7 @@ SELECT
     t.status_basis,
     t.overdue AS late_at_report,     -- the deadline had passed on the report's own as-of, not completed
     t.stated_share,
-    (SELECT string_agg(g.value::VARCHAR || g.unit, ' ' ORDER BY g.position) FROM targets g
+    (SELECT string_agg(figure(g.value) || g.unit, ' ' ORDER BY g.position) FROM targets g
       WHERE g.task_id = t.task_id) AS targets,
     t.progress,
     (SELECT string_agg(o.source_name, ', ' ORDER BY o.source_name) FROM documents o
@@ -133,7 +136,7 @@ ORDER BY region, year, seq;
 CREATE OR REPLACE VIEW task_history AS
 SELECT r.chain_id, r.chain_pos, r.region, r.year, r.as_of, r.period, r.list_kind, r.title, r.seq, r.content,
        r.status, r.status_now, r.stated_share,
-       (SELECT string_agg(a.value::VARCHAR || a.unit || '/' || g.value::VARCHAR || g.unit, ' ' ORDER BY a.position)
+       (SELECT string_agg(figure(a.value) || a.unit || '/' || figure(g.value) || g.unit, ' ' ORDER BY a.position)
           FROM achievements a JOIN targets g ON g.task_id = a.task_id AND g.position = a.target_position
          WHERE a.task_id = r.task_id) AS achieved_of_target,
        r.progress, r.task_id, r.source_name, r.reports, r.is_latest

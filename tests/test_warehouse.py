@@ -124,7 +124,7 @@ def test_two_reports_of_one_year_form_one_history_per_task(tmp_path):
     assert len(chains) == 22
     assert all(periods == ["截至6月底", "截至9月底"] and a == b for _, periods, (a, b) in chains)
     housing = rows(db, """SELECT as_of, achieved_of_target FROM task_history WHERE seq = 5 ORDER BY chain_pos""")
-    assert [(str(d), t) for d, t in housing] == [("2025-06-30", "2809.0套/4000.0套"), ("2025-09-30", "3600.0套/4000.0套")]
+    assert [(str(d), t) for d, t in housing] == [("2025-06-30", "2809套/4000套"), ("2025-09-30", "3600套/4000套")]
 
 
 # --- rebuild --------------------------------------------------------------------
