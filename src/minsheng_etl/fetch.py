@@ -28,7 +28,7 @@ import httpx
 import regex
 from bs4 import BeautifulSoup
 
-from . import __version__
+from . import __version__, readers
 from . import limits as file_limits
 
 USER_AGENT = f"minsheng-etl/{__version__} (ETL of public livelihood-project notices; python-httpx)"
@@ -39,8 +39,7 @@ _TYPE_SUFFIX = {"text/html": ".html", "application/xhtml+xml": ".html", "applica
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
                 "application/ofd": ".ofd"}
-_PAGE_SUFFIXES = {"", ".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
-_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".bmp", ".svg"}  # a page's logos and icons
+_PAGE_SUFFIXES = readers.PAGE_SUFFIXES | {"", ".jsp", ".asp", ".aspx", ".php"}
 _UNSAFE_NAME = regex.compile(r"[^\w.\-\u3000-\u9fff（）()]+")
 URL = regex.compile(r"^https?://", regex.IGNORECASE)
 
@@ -241,9 +240,7 @@ def attachment_links(page: bytes, base_url: str, encoding: str | None = None,
     """The page's links to documents a reader takes (.pdf, .docx, .xlsx, .doc, .ofd …;
     not images, which on a page are its logos and icons), on the page's own host, in
     page order, each once."""
-    from .load.run.ingest import INPUT_SUFFIXES  # the formats ingest takes from a folder: one list
-
-    wanted = suffixes if suffixes is not None else frozenset(INPUT_SUFFIXES) - _PAGE_SUFFIXES - _IMAGE_SUFFIXES
+    wanted = suffixes if suffixes is not None else readers.SUFFIXES - _PAGE_SUFFIXES - readers.IMAGE_SUFFIXES
     host = urllib.parse.urlsplit(base_url).hostname
     soup = BeautifulSoup(page, "lxml", from_encoding=encoding)
     base = soup.find("base", href=True)

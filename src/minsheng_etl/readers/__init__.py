@@ -16,6 +16,11 @@ from .ole import MAGIC as OLE_MAGIC
 from .ole import ole_format
 
 FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "html", "text", "image")
+# what a folder's files are taken by (the bytes decide the reader, the suffix only the pick)
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # scans and photos of pages, by OCR
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+SUFFIXES = frozenset({".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".ofd", ".txt", ".text"}) \
+    | PAGE_SUFFIXES | IMAGE_SUFFIXES
 
 
 def sniff(data: bytes) -> str:

@@ -11,7 +11,7 @@ import python_calamine
 from .. import limits as file_limits
 from ..errors import ReadError
 from ..layout import Layout
-from .xlsx import cell_text, sheet_blocks
+from .xlsx import cell_text, collect_rows, sheet_blocks
 
 
 def read_xls(data: bytes) -> Layout:
@@ -39,19 +39,6 @@ def read_xls(data: bytes) -> Layout:
 
 def _sheet_rows(sheet, max_empty: int) -> tuple[list[list[str]], bool]:
     """The sheet's rows as text, each from column A (calamine starts rows at the
-    first used column; merged ranges count from A1), stopping after `max_empty`
-    empty rows in a row."""
+    first used column; merged ranges count from A1)."""
     lead = [""] * sheet.start[1] if sheet.start else []
-    grid: list[list[str]] = []
-    empty = 0
-    for values in sheet.iter_rows():
-        row = lead + [cell_text(v) for v in values]
-        grid.append(row)
-        empty = 0 if any(row) else empty + 1
-        if empty >= max_empty:
-            break
-    else:
-        empty = 0
-    while grid and not any(grid[-1]):
-        grid.pop()
-    return grid, empty >= max_empty
+    return collect_rows((lead + [cell_text(v) for v in values] for values in sheet.iter_rows()), max_empty)

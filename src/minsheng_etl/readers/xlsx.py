@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterable
 
 import openpyxl
 import regex
@@ -44,13 +45,13 @@ def _merged_ranges(data: bytes, part: str) -> list[tuple[int, int, int, int]]:
     return sorted(set(ranges))
 
 
-def _sheet_rows(sheet, max_empty: int) -> tuple[list[list[str]], bool]:
-    """The sheet's rows as text, streamed; a sheet formatted down to row 1,048,576
-    stops after `max_empty` empty rows in a row instead of reading them all."""
+def collect_rows(rows: Iterable[list[str]], max_empty: int) -> tuple[list[list[str]], bool]:
+    """Rows of cell text up to the last non-empty one, streamed; a sheet formatted down
+    to row 1,048,576 stops after `max_empty` empty rows in a row instead of reading
+    them all. Returns (rows, stopped early)."""
     grid: list[list[str]] = []
     empty = 0
-    for values in sheet.iter_rows(values_only=True):
-        row = [cell_text(v) for v in values]
+    for row in rows:
         grid.append(row)
         empty = 0 if any(row) else empty + 1
         if empty >= max_empty:
@@ -61,6 +62,10 @@ def _sheet_rows(sheet, max_empty: int) -> tuple[list[list[str]], bool]:
     while grid and not any(grid[-1]):
         grid.pop()
     return grid, stopped
+
+
+def _sheet_rows(sheet, max_empty: int) -> tuple[list[list[str]], bool]:
+    return collect_rows(([cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True)), max_empty)
 
 
 def read_xlsx(data: bytes) -> Layout:

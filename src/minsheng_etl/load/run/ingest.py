@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ... import readers
 from ...errors import DiskFull
 from ...names import printable
 from ...pipeline import ParseRecord, parser_version
@@ -26,9 +27,7 @@ from . import taken
 from .pool import Target, parse_in_order
 from .summary import FileOutcome, RunSummary
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".ofd", ".html", ".htm", ".txt", ".text",
-                  ".shtml", ".xhtml"}
-INPUT_SUFFIXES |= {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scans and photos of pages, read by OCR
+INPUT_SUFFIXES = readers.SUFFIXES
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
