@@ -75,7 +75,7 @@ SELECT
     t.progress,
     (SELECT string_agg(o.source_name, ', ' ORDER BY o.source_name) FROM documents o
       WHERE o.notice_id = d.notice_id) AS sources,
-    d.source_name, d.format, t.page, t.ref, t.doc_id
+    d.source_name, d.source_url, d.format, t.page, t.ref, t.doc_id
 FROM tasks t JOIN documents d USING (doc_id) JOIN primary_tasks p USING (task_id)
 LEFT JOIN task_chains c USING (task_id);
 
@@ -90,7 +90,7 @@ SELECT task_id, notice_id, title, region, period, published, as_of, year, list_k
        overdue_kind(deadline, as_of, status_now, day) IS NOT NULL AS overdue,
        overdue_kind(deadline, as_of, status_now, day) AS overdue_kind,
        CASE WHEN overdue_kind(deadline, as_of, status_now, day) IS NOT NULL THEN day - deadline END AS days_late,
-       stated_share, targets, progress, sources, source_name, format, page, ref, doc_id, chain_id,
+       stated_share, targets, progress, sources, source_name, source_url, format, page, ref, doc_id, chain_id,
        count(*) OVER (PARTITION BY chain_id) AS reports
 FROM task_reports
 WHERE as_of IS NULL OR as_of <= cutoff

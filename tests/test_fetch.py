@@ -88,8 +88,9 @@ def test_only_http_and_https(tmp_path):
 def test_a_landing_page_gives_its_attachments_on_the_same_host(site, tmp_path):
     base, _ = site
     with Fetcher(FAST) as f:
-        got = list(f.fetch(f"{base}/landing.html", tmp_path, is_notice=lambda path: False))
-    # the page itself reads as no notice: only its two attachments (not the other host, not the image)
+        page, *got = list(f.fetch(f"{base}/landing.html", tmp_path))
+    # the page, then its two attachments (not the other host's file, not the image, the repeat once)
+    assert page.attachments == [g.url for g in got]
     assert [g.url for g in got] == [f"{base}/files/%E9%99%84%E4%BB%B61.docx", f"{base}/files/summary.xlsx"]
     assert [g.path.name for g in got] == ["附件1.docx", "summary.xlsx"]
     assert all(g.linked_from == f"{base}/landing.html" and g.error is None for g in got)

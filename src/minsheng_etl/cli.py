@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -130,11 +131,12 @@ def main() -> None:
     """minsheng-etl: notices in, validated records in DuckDB out."""
 
 
-@app.command(epilog="Example: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf")
+@app.command(epilog="Examples: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf · "
+                    "etl inspect https://www.example.gov.cn/zwgk/tzgg/202503/P020250301.pdf")
 def inspect(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False,
-                                help="a notice: PDF, OFD, DOCX, DOC/WPS, HTML, XLSX, XLS/ET or text, or a scan or "
-                                     "photo of one (PNG, JPEG, TIFF)"),
+    file: str = typer.Argument(..., metavar="FILE|URL",
+                               help="a notice: PDF, OFD, DOCX, DOC/WPS, HTML, XLSX, XLS/ET or text, or a scan or "
+                                    "photo of one (PNG, JPEG, TIFF); or its http(s) URL"),
     as_json: bool = typer.Option(False, "--json", help="print the records as JSON (the gold format)"),
     explain: bool = typer.Option(False, "--explain", help="which task list was chosen and why, and which rule "
                                  "gave each field of each task (for a layout that reads wrong)"),
@@ -146,26 +148,68 @@ def inspect(
     Each task with where it came from (p3 t1 r5 = page 3, table 1, row 5; l12 =
     line 12) and what to check (unknown body names, deadlines not understood,
     figures without a unit)."""
-    from .load.derive.canonical import unknown_bodies
+    from .fetch import is_url
 
     _apply_limits(ocr)
     if verbose:  # OCR says how it goes, page by page
         import logging
 
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if is_url(file):
+        with tempfile.TemporaryDirectory(prefix="etl-inspect-") as folder:
+            _inspect(*_fetch_for_inspect(file.strip(), Path(folder)), as_json=as_json, explain=explain,
+                     verbose=verbose)
+        return
+    path = Path(file)
+    if not path.is_file():
+        _error(f"{printable(path)}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
+        raise typer.Exit(2)
+    _inspect(path, as_json=as_json, explain=explain, verbose=verbose)
+
+
+def _fetch_for_inspect(url: str, folder: Path):
+    """A URL's file, fetched for `etl inspect`; a page that links to attachments and
+    is no notice itself names them."""
+    from .fetch import Fetcher, Policy
+
+    try:
+        policy = Policy.from_env()
+    except ValueError as exc:
+        _error(exc)
+        raise typer.Exit(2) from None
+    with Fetcher(policy) as fetcher:
+        got = fetcher.fetch_one(url, folder)
+    if got.error:
+        _fail_line(url, "fetch", got.error)
+        raise typer.Exit(2)
+    return got.path, got
+
+
+def _inspect(file: Path, fetched=None, *, as_json: bool, explain: bool, verbose: bool) -> None:
+    from .load.derive.canonical import unknown_bodies
+
+    shown = fetched.url if fetched else file
     try:
         parsed = parse_file(file)
     except EtlError as exc:
-        _fail_line(file, exc.stage, str(exc))
+        _fail_line(shown, exc.stage, str(exc))
+        if fetched and fetched.attachments and exc.stage == "extract":
+            err.print("a page that links to the notice's attachments: inspect one of them "
+                      "(etl ingest URL takes the page and its attachments):", highlight=False)
+            for link in fetched.attachments:
+                err.print(f"  {link}", markup=False, highlight=False)
         raise typer.Exit(2)
     except Exception as exc:  # a bug: one line, the traceback on request
-        _fail_line(file, "pipeline", f"unexpected {type(exc).__name__}: {exc}")
+        _fail_line(shown, "pipeline", f"unexpected {type(exc).__name__}: {exc}")
         if verbose:
             err.print_exception()
         raise typer.Exit(2)
     notice = parsed.notice
     if as_json:
-        sys.stdout.write(json.dumps(notice.gold_json(), ensure_ascii=False, indent=1) + "\n")
+        record = notice.gold_json()
+        if fetched:  # where it came from (the gold shape has no such key: a scorer reads past it)
+            record["source"] = {"url": fetched.final_url, "page": fetched.linked_from}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         return
     if explain:
         _print_explanation(parsed)
@@ -175,6 +219,8 @@ def inspect(
     out.print(f"[bold]{doc.title}[/bold]")
     out.print(f"format {parsed.fmt} · issuer {doc.issuer or '-'} · 文号 {doc.doc_number or '-'} · "
               f"region {doc.region or '-'} · published {doc.published or '-'} · period {doc.period or '-'}")
+    if fetched:
+        out.print(f"source {fetched.final_url}", markup=False, highlight=False)
     table = RichTable(show_lines=False)
     for col in ("list", "seq", "kind", "year", "content", "units", "deadline", "status", "targets", "from",
                 "check"):
@@ -228,7 +274,7 @@ class RunDisplay:
     """What a run shows while it works: a progress bar on a terminal (files, tasks,
     elapsed, rate), nothing in scripts and cron; failures always, one line each."""
 
-    def __init__(self, total: int, *, label: str, quiet: bool, as_json: bool, verbose: bool):
+    def __init__(self, total: int | None, *, label: str, quiet: bool, as_json: bool, verbose: bool):
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -300,9 +346,14 @@ def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
 
 
 @app.command(epilog="Examples: etl ingest data/raw/samples · etl ingest inbox/ --json > run.json · "
-                    "etl ingest notice.pdf --db city.duckdb --wait 600")
+                    "etl ingest notice.pdf --db city.duckdb --wait 600 · "
+                    "etl ingest https://www.example.gov.cn/zwgk/tzgg/202503/t20250301_1.html · "
+                    "etl ingest --urls today.txt")
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="notice files or folders of them"),
+    paths: list[str] = typer.Argument(None, help="notice files, folders of them, or http(s) URLs",
+                                      show_default=False),
+    urls_file: Path = typer.Option(None, "--urls", metavar="FILE", show_default=False,
+                                   help="a file of URLs to fetch, one per line (# comments)"),
     db: Path = DB_OPTION,
     raw: Path = RAW_OPTION,
     wait: float = WAIT_OPTION,
@@ -326,21 +377,48 @@ def ingest(
     MINSHENG_MAX_UNZIPPED_MB (500), MINSHENG_MAX_NESTING (1000),
     MINSHENG_MAX_EMPTY_ROWS (10000), MINSHENG_MAX_SECONDS (300),
     MINSHENG_MAX_MEMORY_MB (3072), MINSHENG_MAX_OCR_PAGE_SECONDS (60: added
-    to the time limit for each page read by OCR)."""
+    to the time limit for each page read by OCR).
+
+    URLs are fetched with a 30 s timeout (MINSHENG_FETCH_TIMEOUT), 3 retries
+    with backoff for a server or network that fails for a moment
+    (MINSHENG_FETCH_RETRIES), 1 s between two requests to one host
+    (MINSHENG_FETCH_INTERVAL), at most 5 redirects and the file size limit. A
+    page that links to the notice's attachments (附件 .doc/.pdf/.xlsx, same
+    host) brings them too."""
+    from .fetch import Policy, is_url, read_url_list
+    from .load.run.inputs import iter_inputs
     from .load.run.ingest import ingest as run_ingest
-    from .load.run.ingest import iter_inputs
 
     _apply_limits(ocr)
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    paths = paths or []
+    urls = [p.strip() for p in paths if is_url(p)]
+    try:
+        urls += read_url_list(urls_file) if urls_file else []
+    except (OSError, UnicodeDecodeError) as exc:
+        _error(f"--urls {printable(urls_file)}: cannot read it ({getattr(exc, 'strerror', None) or exc})")
+        raise typer.Exit(2) from None
+    try:
+        policy = Policy.from_env() if urls else None
+    except ValueError as exc:
+        _error(exc)
+        raise typer.Exit(2) from None
+    local = [Path(p) for p in paths if not is_url(p)]
+    if not local and not urls:
+        _error("nothing to ingest: name files, folders or URLs (or --urls FILE)")
+        raise typer.Exit(2)
+    missing = [p for p in local if not p.exists() and not p.is_symlink()]
     for p in missing:
         _error(f"{printable(p)}: no such file or folder")
     skipped: list[Path] = []
-    files = list(iter_inputs([p for p in paths if p not in missing], skipped))
+    files = list(iter_inputs([p for p in local if p not in missing], skipped))
     out = Console(soft_wrap=True)
     with _writing("ingest", verbose), _cluster(scheduler) as parse:
-        with RunDisplay(len(files), label="ingest", quiet=quiet, as_json=as_json, verbose=verbose) as display:
-            summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force,
-                                 workers=_workers(workers), on_file=display.on_file, parse=parse)
+        # a URL may bring attachments: how many files there are is known only at the end
+        with RunDisplay(None if urls else len(files), label="ingest", quiet=quiet, as_json=as_json,
+                        verbose=verbose) as display:
+            summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force, urls=urls,
+                                 fetch_policy=policy, workers=_workers(workers), on_file=display.on_file,
+                                 parse=parse)
     summary.skipped_links = len(skipped)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")

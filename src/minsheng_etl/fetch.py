@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import os
 import threading
 import time
 import urllib.parse
@@ -30,6 +31,7 @@ from bs4 import BeautifulSoup
 
 from . import __version__, readers
 from . import limits as file_limits
+from .limits import setting as _setting
 
 USER_AGENT = f"minsheng-etl/{__version__} (ETL of public livelihood-project notices; python-httpx)"
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -60,6 +62,19 @@ class Policy:
     backoff: float = 1.0  # seconds before the first retry, doubled each time
     per_host: float = 1.0  # seconds between two requests to one host
     max_bytes: int | None = None  # None: the file limit (MINSHENG_MAX_FILE_MB)
+
+    @classmethod
+    def from_env(cls) -> Policy:
+        """The defaults, or MINSHENG_FETCH_TIMEOUT / MINSHENG_FETCH_RETRIES /
+        MINSHENG_FETCH_INTERVAL (seconds between two requests to one host)."""
+        settings = {}
+        for name, key, whole in (("MINSHENG_FETCH_TIMEOUT", "timeout", False),
+                                 ("MINSHENG_FETCH_RETRIES", "retries", True),
+                                 ("MINSHENG_FETCH_INTERVAL", "per_host", False)):
+            raw = os.environ.get(name)
+            if raw is not None and raw.strip():
+                settings[key] = _setting(name, raw, whole=whole, zero=True)
+        return cls(**settings)
 
     @property
     def size_limit(self) -> int:
@@ -155,32 +170,27 @@ class Fetcher:
         except httpx.TransportError as exc:
             raise _Retry(f"cannot connect ({type(exc).__name__}: {exc or 'no detail'})") from None
 
-    def fetch(self, url: str, folder: Path, *, follow_attachments: bool = True,
-              is_notice: Callable[[Path], bool] | None = None) -> Iterator[Fetched]:
-        """The files of one URL: the file itself, or a page and its attachments (one
-        level, same host). A page that links to attachments is kept only when
-        `is_notice` says it reads as a notice of its own."""
+    def fetch_one(self, url: str, folder: Path, *, linked_from: str | None = None) -> Fetched:
+        """One URL's file in `folder`; for a page, the documents it links to are listed
+        in `attachments` (not fetched)."""
         try:
             body, response = self.get(url)
         except FetchError as exc:
-            yield Fetched(url, error=str(exc))
-            return
-        page = Fetched(url, final_url=str(response.url), content_type=_mime(response))
-        page.path = _save(folder, page.final_url, page.content_type, body)
-        if follow_attachments and _is_page(page):
-            page.attachments = attachment_links(body, page.final_url, response.encoding)
-        if not page.attachments or is_notice is None or is_notice(page.path):
-            yield page
+            return Fetched(url, error=str(exc), linked_from=linked_from)
+        got = Fetched(url, final_url=str(response.url), content_type=_mime(response), linked_from=linked_from)
+        got.path = _save(folder, got.final_url, got.content_type, body)
+        if _is_page(got):
+            got.attachments = attachment_links(body, got.final_url, response.encoding)
+        return got
+
+    def fetch(self, url: str, folder: Path) -> Iterator[Fetched]:
+        """The files of one URL: the file itself, or a page then its attachments (one
+        level, same host). Whether a page with attachments is a notice of its own is
+        for its parse to say (ingest passes over one that is not)."""
+        page = self.fetch_one(url, folder)
+        yield page
         for link in page.attachments:
-            try:
-                body, response = self.get(link)
-            except FetchError as exc:
-                yield Fetched(link, error=str(exc), linked_from=page.final_url)
-                continue
-            got = Fetched(link, final_url=str(response.url), content_type=_mime(response),
-                          linked_from=page.final_url)
-            got.path = _save(folder, got.final_url, got.content_type, body)
-            yield got
+            yield self.fetch_one(link, folder, linked_from=page.final_url)
 
 
 class _Retry(Exception):

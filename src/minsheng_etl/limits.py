@@ -54,23 +54,24 @@ class Limits:
             if raw is not None and raw.strip():
                 default = getattr(cls, f.name)
                 values[f.name] = (_switch(name, raw) if isinstance(default, bool)
-                                  else _setting(name, raw, whole=isinstance(default, int)))
+                                  else setting(name, raw, whole=isinstance(default, int)))
         return cls(**values)
 
 
 _current = Limits()
 
 
-def _setting(name: str, raw: str, *, whole: bool) -> float | int:
+def setting(name: str, raw: str, *, whole: bool, zero: bool = False) -> float | int:
     """A limit's value: a positive finite number (1e3 is a number; nan, inf, 0 and -1
-    are not limits: nan would switch a comparison off, -1 the timer)."""
-    kind = "a positive whole number" if whole else "a positive number"
+    are not limits: nan would switch a comparison off, -1 the timer); `zero` lets 0
+    through (a count of retries, a pause)."""
+    kind = ("a whole number" if whole else "a number") + (" of 0 or more" if zero else " above 0")
     try:
         value = float(raw.strip())
     except ValueError:
         raise ValueError(f"{name}={raw!r} is not a number: it must be {kind}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}={raw!r} must be {kind} (finite, above 0)")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        raise ValueError(f"{name}={raw!r} must be {kind} (finite)")
     if whole:
         if not value.is_integer():
             raise ValueError(f"{name}={raw!r} must be {kind}")

@@ -94,7 +94,7 @@ _COLUMNS = {
     "notices": ("notice_id", "title", "region", "period", "doc_number", "first_seen"),
     "documents": ("doc_id", "source_name", "source_path", "raw_path", "format", "title", "issuer", "doc_number",
                   "region", "published", "period", "parser_version", "pages", "task_count", "ingested_at",
-                  "fingerprint", "run_id", "notice_id"),
+                  "fingerprint", "run_id", "source_url", "source_page", "notice_id"),
     "tasks": ("task_id", "doc_id", "list", "year", "list_kind", "section", "seq", "source_ref", "content", "deadline",
               "deadline_text", "status", "progress", "ref", "page", "table_no", "row_no", "line_no", "as_of",
               "status_inferred", "status_basis", "overdue", "stated_share", "run_id"),
@@ -106,7 +106,8 @@ _COLUMNS = {
 
 
 def document_rows(record: ParseRecord, *, doc_id: str, source_name: str, source_path: str | None, raw_path: str,
-                  run_id: str, now: dt.datetime | None = None) -> DocumentRows:
+                  run_id: str, now: dt.datetime | None = None, source_url: str | None = None,
+                  source_page: str | None = None) -> DocumentRows:
     """The rows of one parsed file. A task number given twice keeps its last row, as a
     re-issued row replaces the first. Lead and co bodies are resolved to their
     canonical names here; the run's warnings gain the names the alias table lacks."""
@@ -138,7 +139,7 @@ def document_rows(record: ParseRecord, *, doc_id: str, source_name: str, source_
         notice=[doc.title, doc.region, doc.period, doc.doc_number, now],
         document=[doc_id, source_name, source_path, raw_path, record.fmt, doc.title, doc.issuer, doc.doc_number,
                   doc.region, doc.published, doc.period, record.parser_version, record.pages, len(by_task), now,
-                  versions.fingerprint(_facts(notice)), run_id],
+                  versions.fingerprint(_facts(notice)), run_id, source_url, source_page],
         warnings=found)
     for row, units, targets, achieved in by_task.values():
         out.tables["tasks"].append(row)

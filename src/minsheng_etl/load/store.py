@@ -19,6 +19,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -75,8 +76,8 @@ class RawStore:
     def manifest(self) -> Path:
         return self.root / "manifest.jsonl"
 
-    def _remember(self, sha256: str, path: Path, raw: Path) -> None:
-        entry = {"sha256": sha256, "name": path.name, "path": str(path), "raw": str(raw.relative_to(self.root)),
+    def _remember(self, sha256: str, name: str, location: str, raw: Path) -> None:
+        entry = {"sha256": sha256, "name": name, "path": location, "raw": str(raw.relative_to(self.root)),
                  "seen_at": dt.datetime.now().isoformat(timespec="seconds")}
         self.root.mkdir(parents=True, exist_ok=True)
         # ASCII JSON: a name that is not UTF-8 (lone surrogates) is kept exactly, as \udcXX escapes
@@ -102,11 +103,12 @@ class RawStore:
     def path_for(self, sha256: str, suffix: str) -> Path:
         return self.root / "objects" / sha256[:2] / f"{sha256}{suffix.lower()}"
 
-    def keep(self, path: Path) -> tuple[str, Path]:
+    def keep(self, path: Path, name: str | None = None, location: str | None = None) -> tuple[str, Path]:
         """The file's sha256 and its path in the store. The file is read once, in
         chunks (memory stays flat for any size), hashed while it is copied to a
         temporary file; the copy is renamed into place if the store lacks it (and
-        named in the manifest: once, not per ingest), dropped if it holds it."""
+        named in the manifest, under `name` and `location` when it came from
+        elsewhere (a URL): once, not per ingest), dropped if it holds it."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
@@ -126,7 +128,7 @@ class RawStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp.replace(target)
             self.written.append(target)
-            self._remember(sha256, path, target)
+            self._remember(sha256, name or path.name, location or str(path), target)
         except OSError as exc:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
@@ -138,9 +140,13 @@ class RawStore:
 
     def clear_leftovers(self) -> None:
         """Half-written files of a writer that was killed (only one writer runs at a time):
-        raw copies, and parse cache entries a worker was writing."""
-        for leftover in (self.root / "tmp").glob("*.part"):
-            leftover.unlink(missing_ok=True)
+        raw copies, files it fetched (folders in tmp/), and parse cache entries a worker
+        was writing."""
+        for leftover in (self.root / "tmp").glob("*"):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            elif leftover.name.endswith(".part"):
+                leftover.unlink(missing_ok=True)
         if (self.root / "parsed").is_dir():
             for leftover in (self.root / "parsed").glob("*/*.part"):
                 leftover.unlink(missing_ok=True)

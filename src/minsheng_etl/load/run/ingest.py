@@ -9,14 +9,13 @@ in `rejects` with its stage and reason, and the run goes on.
 """
 from __future__ import annotations
 
-import os
+import itertools
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import readers
 from ...errors import DiskFull
 from ...names import printable
 from ...pipeline import ParseRecord, parser_version
@@ -24,57 +23,32 @@ from .. import rows, warehouse
 from ..derive.refresh import refresh, revision_notes
 from ..store import ParseCache, RawStore
 from . import taken
+from .inputs import Fetching, Source, iter_inputs
 from .pool import Target, parse_in_order
 from .summary import FileOutcome, RunSummary
 
-INPUT_SUFFIXES = readers.SUFFIXES
-SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-
-
-def iter_inputs(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:
-    """Files named, and the notice files inside folders named (recursively, sorted).
-    Inside folders, symbolic links are not followed: a link loop cannot hang the
-    walk, and a link cannot pull a file from elsewhere into the raw store (the
-    links passed over go to `skipped`, so the summary can count them). A file
-    named on the command line is read wherever its link points."""
-    for path in paths:
-        if not path.is_dir():
-            yield path
-            continue
-        for folder, dirs, files in os.walk(path, followlinks=False):
-            dirs.sort()
-            if skipped is not None:  # os.walk lists a link to a folder among dirs and does not enter it
-                skipped += [Path(folder) / d for d in dirs if (Path(folder) / d).is_symlink()]
-            for name in sorted(files):
-                child = Path(folder) / name
-                if name in SKIP_NAMES or name.startswith("~$") or child.suffix.lower() not in INPUT_SUFFIXES:
-                    continue
-                if child.is_symlink():
-                    if skipped is not None:
-                        skipped.append(child)
-                    continue
-                if not child.is_file():
-                    continue
-                yield child
-
-
 def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
-           force: bool = False, workers: int = 0,
+           force: bool = False, workers: int = 0, urls: list[str] | None = None, fetch_policy=None,
            on_file: Callable[[FileOutcome], None] | None = None, parse: Callable | None = None) -> RunSummary:
-    """Load files into the warehouse. The run works on a copy that replaces the
-    warehouse when the run ends (see warehouse.writer)."""
+    """Load files (and the files of `urls`, fetched) into the warehouse. The run
+    works on a copy that replaces the warehouse when the run ends (see
+    warehouse.writer)."""
     store = RawStore(raw_root)
     db_path = Path(db_path)
     upgraded: list[str] = []
     skipped: list[Path] = []
+    fetching = Fetching(list(urls or []), store.root / "tmp", fetch_policy)
     try:
         with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
             # --force re-parses: neither the warehouse's record nor the parse cache is trusted
-            summary = load_files(con, iter_inputs(paths, skipped), store, command=command, force=force,
+            inputs = itertools.chain(iter_inputs(paths, skipped), fetching)
+            summary = load_files(con, inputs, store, command=command, force=force,
                                  workers=workers, on_file=on_file, use_cache=not force, parse=parse)
     except DiskFull:
         store.discard_written()  # the warehouse is as it was: so is the raw store
         raise
+    finally:
+        fetching.close()
     summary.upgraded = upgraded
     summary.skipped_links = len(skipped)
     try:  # published: now the warehouse's record of what it took (see taken.py)
@@ -89,39 +63,52 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
 class _Job:
     """One input file on its way through a run."""
 
-    path: Path
-    name: str
+    source: Source
+    name: str  # printable: as the warehouse and the output show it
     source_path: str
+    exact: tuple[str, str]  # the name and path exactly (for the record of what was taken)
     sha: str | None = None
     raw: Path | None = None
     record: ParseRecord | None = None  # from the cache
     outcome: FileOutcome | None = None  # decided before parsing (unreadable, unchanged)
 
+    @property
+    def shown(self) -> Path | str:
+        return self.source.shown
 
-def _prepare(con, files: Iterable[Path], store: RawStore, cache: ParseCache, version: str, *, force: bool,
-             names: dict[str, dict] | None) -> Iterator[_Job]:
+
+def _prepare(con, files: Iterable[Path | Source], store: RawStore, cache: ParseCache, version: str, *,
+             force: bool, names: dict[str, dict] | None) -> Iterator[_Job]:
     """Keep each file in the raw store and decide what it needs: nothing (already
     loaded by this parser version), a cached parse, or a parse."""
-    for path in files:
-        known = (names or {}).get(path.stem)
-        job = _Job(path, printable(known["name"] if known else path.name),
-                   printable(known["path"] if known else str(path)))
+    for item in files:
+        src = item if isinstance(item, Source) else Source(item)
+        known = (names or {}).get(src.path.stem) if src.path else None
+        if known:  # a rebuild: the name, path and URL it first came in under
+            src.name, src.location = known["name"], known["path"]
+            src.url, src.page = known.get("url"), known.get("page")
+        exact = (src.name or src.path.name, src.location or str(src.path))
+        job = _Job(src, printable(exact[0]), printable(exact[1]), exact)
+        if src.failure:
+            job.outcome = FileOutcome(src.shown, "failed", stage="fetch", reason=src.failure)
+            yield job
+            continue
         try:
-            if not stat.S_ISREG(path.stat().st_mode):
+            if not stat.S_ISREG(src.path.stat().st_mode):
                 raise IsADirectoryError(0, "not a regular file (a folder, pipe or device)")
-            job.sha, job.raw = store.keep(path)
+            job.sha, job.raw = store.keep(src.path, *exact)
         except OSError as exc:
-            job.outcome = FileOutcome(path, "failed", stage="read", reason=f"cannot open: {exc.strerror or exc}")
+            job.outcome = FileOutcome(src.shown, "failed", stage="read", reason=f"cannot open: {exc.strerror or exc}")
             yield job
             continue
         if not force and warehouse.loaded_version(con, job.sha) == version:
-            job.outcome = FileOutcome(path, "unchanged", job.sha)
+            job.outcome = FileOutcome(src.shown, "unchanged", job.sha)
         else:
             job.record = cache.get(job.sha, version)
         yield job
 
 
-def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, force: bool = False, workers: int = 0,
+def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command: str, force: bool = False, workers: int = 0,
                on_file: Callable[[FileOutcome], None] | None = None, names: dict[str, dict] | None = None,
                use_cache: bool = True, parse: Callable | None = None) -> RunSummary:
     """Parse (in `workers` processes, on a cluster when `parse` is a ClusterParser's
@@ -135,15 +122,16 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     cache = store.parse_cache
     batch = rows.BatchLoader(con)
     touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
-    names_of: dict[str, tuple[str, str]] = {}  # sha → the exact name and path (for the warehouse's record)
-    raw_of: dict[str, Path] = {}
+    entry_of: dict[str, dict] = {}  # sha → the warehouse's record of the file (exact name, path, URL)
 
     def report(outcome: FileOutcome) -> None:
         summary.outcomes.append(outcome)
         if outcome.sha256:
-            name, source = names_of.get(outcome.sha256, (outcome.path.name, str(outcome.path)))
-            outcome.name = printable(name)
-            summary.taken.append(taken.entry(outcome.sha256, raw_of.get(outcome.sha256, outcome.path), name, source))
+            entry = entry_of[outcome.sha256]
+            outcome.name = printable(entry["name"])
+            summary.taken.append(entry)
+        elif isinstance(outcome.path, str):  # a URL that gave no file
+            outcome.name = printable(outcome.path)
         if on_file:
             on_file(outcome)
 
@@ -169,9 +157,8 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
     def remembered(jobs: Iterator[_Job]) -> Iterator[_Job]:
         for job in jobs:
             if job.sha:
-                known = (names or {}).get(job.path.stem)
-                names_of[job.sha] = (known["name"], known["path"]) if known else (job.path.name, str(job.path))
-                raw_of[job.sha] = job.raw
+                entry_of[job.sha] = taken.entry(job.sha, job.raw, *job.exact, url=job.source.url,
+                                                page=job.source.page)
             yield job
 
     jobs = remembered(_prepare(con, files, store, cache, version, force=force, names=names))
@@ -182,14 +169,20 @@ def load_files(con, files: Iterable[Path], store: RawStore, *, command: str, for
             report(job.outcome)
             continue
         record = parsed or job.record
+        if record.error and record.error.stage == "extract" and job.source.attachments:
+            # a page that only links to the notice: its attachments follow it in this run
+            summary.notes.append(f"{printable(job.shown)}: a page that links to {job.source.attachments} "
+                                 f"attachment(s), not a notice of its own: its attachments were taken")
+            continue
         if record.error:
             outcome = _reject(con, run, job, record.error.stage, record.error.reason, record)
             outcome.detail, outcome.cached = record.error.detail, parsed is None
             report(outcome)
             continue
         built = rows.document_rows(record, doc_id=job.sha, source_name=job.name, source_path=job.source_path,
-                                   raw_path=str(job.raw), run_id=run.run_id)
-        outcome = FileOutcome(job.path, "loaded", job.sha, tasks=built.tasks, rejected_records=len(record.rejected),
+                                   raw_path=str(job.raw), run_id=run.run_id, source_url=job.source.url,
+                                   source_page=job.source.page)
+        outcome = FileOutcome(job.shown, "loaded", job.sha, tasks=built.tasks, rejected_records=len(record.rejected),
                               fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
                               cached=parsed is None)
         settle(batch.add(built, (job, record, built, outcome)))
@@ -206,5 +199,5 @@ def _reject(con, run: warehouse.Run, job: _Job, stage: str, reason: str,
             record: ParseRecord | None = None) -> FileOutcome:
     warehouse.record_reject(con, run, source_name=job.name, source_path=job.source_path,
                             raw_path=str(job.raw) if job.raw else None, sha256=job.sha, stage=stage, reason=reason)
-    return FileOutcome(job.path, "failed", job.sha, stage=stage, reason=reason,
+    return FileOutcome(job.shown, "failed", job.sha, stage=stage, reason=reason,
                        fmt=record.fmt if record else None, seconds=record.seconds if record else 0.0)

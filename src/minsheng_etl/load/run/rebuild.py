@@ -121,7 +121,7 @@ def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 
                        for sha, obj in in_store.items() if sha not in record}
         shas = list(record)  # in the order first taken: a notice's versions undated are told apart by it
         objects = [in_store[sha] for sha in shas if sha in in_store]
-        names = {sha: {"name": record[sha]["name"], "path": record[sha]["path"]} for sha in shas}
+        names = {sha: record[sha] for sha in shas}
         summary = load_files(con, objects, store, command="rebuild", force=True, workers=workers, on_file=on_file,
                              names=names, use_cache=use_cache, parse=parse)
         diff = diff_against(con, None if problem else db_path)

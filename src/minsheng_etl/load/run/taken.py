@@ -22,8 +22,11 @@ def record_path(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".raw.jsonl")
 
 
-def entry(sha256: str, raw: Path, name: str, path: str) -> dict:
-    return {"sha256": sha256, "suffix": Path(raw).suffix, "name": name, "path": path}
+def entry(sha256: str, raw: Path, name: str, path: str, *, url: str | None = None, page: str | None = None) -> dict:
+    """A file taken: its content hash, and the name and path (or URL, and the page
+    that linked to it) it came in under, which a rebuild gives it again."""
+    item = {"sha256": sha256, "suffix": Path(raw).suffix, "name": name, "path": path}
+    return item | {k: v for k, v in (("url", url), ("page", page)) if v}
 
 
 def read(db_path: Path) -> dict[str, dict]:
@@ -75,14 +78,17 @@ def from_warehouse(db_path: Path) -> dict[str, dict]:
     except duckdb.Error:
         return entries
     try:
-        rows = con.execute("""SELECT doc_id, raw_path, source_name, source_path FROM documents
-                              UNION ALL
-                              SELECT sha256, raw_path, source_name, source_path FROM rejects
-                              WHERE record_ref IS NULL AND sha256 IS NOT NULL AND raw_path IS NOT NULL""").fetchall()
+        fetched = "source_url, source_page" if con.execute(  # columns of 006_source_url.sql
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'documents' AND column_name = 'source_url'"
+        ).fetchone()[0] else "NULL, NULL"
+        rows = con.execute(f"""SELECT doc_id, raw_path, source_name, source_path, {fetched} FROM documents
+                               UNION ALL
+                               SELECT sha256, raw_path, source_name, source_path, NULL, NULL FROM rejects
+                               WHERE record_ref IS NULL AND sha256 IS NOT NULL AND raw_path IS NOT NULL""").fetchall()
     except duckdb.Error:
         return entries
     finally:
         con.close()
-    for sha, raw, name, path in rows:
-        entries.setdefault(sha, entry(sha, Path(raw), name, path or raw))
+    for sha, raw, name, path, url, page in rows:
+        entries.setdefault(sha, entry(sha, Path(raw), name, path or raw, url=url, page=page))
     return entries
