@@ -11,6 +11,7 @@ import hostile
 from minsheng_etl.load import store as store_module
 from minsheng_etl.load import warehouse
 from minsheng_etl.load.derive.chains import TaskRow, build_chains, recurring_pairs
+from minsheng_etl.load import rows
 from minsheng_etl.load.rows import NoticeIndex, choose_notice, document_rows, notice_key, write_batch
 from minsheng_etl.load.run.pool import Target, parse_in_order
 from minsheng_etl.load.store import RawStore
@@ -73,7 +74,9 @@ def test_rows_are_built_resolved_and_stamped_with_their_run():
     tasks = built.tables["tasks"]
     assert [row[6] for row in tasks] == [1, 2] and built.tasks == 2  # number 2 given twice: its last row
     assert tasks[1][8] == "改写的任务" and built.document[13] == 2
-    assert {row[-1] for row in tasks} == {"run1"} and built.document[-1] == "run1"
+    document = dict(zip(rows._COLUMNS["documents"], built.document))
+    assert {row[-1] for row in tasks} == {"run1"} and document["run_id"] == "run1"
+    assert document["source_url"] is None and document["source_page"] is None  # a file from disk
     units = {row[3]: row[4:] for row in built.tables["task_units"]}
     # written resolved: the alias table's canonical name with its level word, the group flagged
     assert units["区人保局"] == ["区人力资源和社会保障局", True, False]

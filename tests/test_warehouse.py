@@ -226,8 +226,10 @@ def test_an_older_warehouse_is_upgraded_in_place(tmp_path, monkeypatch):
     monkeypatch.delenv("MINSHENG_SCHEMAS")
     applied: list[str] = []
     con = warehouse.connect(db, on_migrate=applied.extend)
-    assert applied == ["003_notices_progress.sql", "004_versions_groups.sql", "005_load_ids.sql", "002_views.sql"]
-    assert con.execute("SELECT title, notice_id, run_id FROM documents").fetchall() == [("旧通知", None, None)]
+    assert applied == ["003_notices_progress.sql", "004_versions_groups.sql", "005_load_ids.sql",
+                       "006_source_url.sql", "002_views.sql"]
+    assert con.execute("SELECT title, notice_id, run_id, source_url FROM documents").fetchall() == [
+        ("旧通知", None, None, None)]
     assert con.execute("SELECT count(*) FROM tasks_flat").fetchone() == (0,)
     con.close()
 
