@@ -61,7 +61,6 @@ class Profiles:
     remark_source_words: tuple[str, ...]
     labels: dict[str, list[str]]
     body_suffixes: tuple[str, ...]
-    body_complete: frozenset[str]
     body_separators: tuple[str, ...]
     body_trailing: tuple[str, ...]
     body_collective: regex.Pattern  # 各单位, 区有关部门: a group of bodies
@@ -140,7 +139,6 @@ def load() -> Profiles:
         remark_source_words=tuple(columns.get("remark_source", {}).get("words", [])),
         labels=label_fields,
         body_suffixes=_longest_first(bodies["suffixes"]),
-        body_complete=frozenset(bodies.get("complete_names", [])),
         body_separators=tuple(bodies.get("separators", ["、"])),
         body_trailing=tuple(bodies.get("trailing", [])),
         body_collective=_collective_pattern(bodies.get("collective", {})),

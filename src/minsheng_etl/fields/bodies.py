@@ -20,9 +20,7 @@ _ADMIN_PART = regex.compile(r"^各?[乡镇县市区村]$")
 def ends_like_body(name: str) -> bool:
     """Does the name end like a body's (局, 委员会, 人民政府…)? Traditional names
     (委員會, 辦) are read in simplified characters."""
-    prof = profiles.load()
-    name = to_simplified(name)
-    return name in prof.body_complete or name.endswith(prof.body_suffixes)
+    return to_simplified(name).endswith(profiles.load().body_suffixes)
 
 
 _OPEN, _CLOSE = "（([【", "）)]】"
