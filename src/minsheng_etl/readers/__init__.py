@@ -3,6 +3,7 @@ bytes, never by trusting the file's suffix."""
 from __future__ import annotations
 
 import codecs
+import importlib
 import io
 import zipfile
 
@@ -96,43 +97,19 @@ def check_zip(data: bytes) -> list[str]:
     return [i.filename for i in infos]
 
 
+# format → (module, function): each reader is imported only when a file needs it (a
+# text-only run never loads PDFium, LibreOffice glue or OCR models).
+READERS = {
+    "text": ("text", "read_text"), "pdf": ("pdf", "read_pdf"), "docx": ("docx", "read_docx"),
+    "html": ("html", "read_html"), "xlsx": ("xlsx", "read_xlsx"), "doc": ("doc", "read_doc"),
+    "xls": ("xls", "read_xls"), "ofd": ("ofd", "read_ofd"), "image": ("image", "read_image"),
+}
+
+
 def read(data: bytes, fmt: str | None = None) -> Layout:
     """Read bytes into a Layout with the reader the bytes call for."""
     fmt = fmt or sniff(data)
-    if fmt == "text":
-        from .text import read_text
-
-        return read_text(data)
-    if fmt == "pdf":
-        from .pdf import read_pdf
-
-        return read_pdf(data)
-    if fmt == "docx":
-        from .docx import read_docx
-
-        return read_docx(data)
-    if fmt == "html":
-        from .html import read_html
-
-        return read_html(data)
-    if fmt == "xlsx":
-        from .xlsx import read_xlsx
-
-        return read_xlsx(data)
-    if fmt == "doc":
-        from .doc import read_doc
-
-        return read_doc(data)
-    if fmt == "xls":
-        from .xls import read_xls
-
-        return read_xls(data)
-    if fmt == "ofd":
-        from .ofd import read_ofd
-
-        return read_ofd(data)
-    if fmt == "image":
-        from .image import read_image
-
-        return read_image(data)
-    raise ReadError(f"no reader for format {fmt!r}")
+    if fmt not in READERS:
+        raise ReadError(f"no reader for format {fmt!r}")
+    module, function = READERS[fmt]
+    return getattr(importlib.import_module(f".{module}", __name__), function)(data)
