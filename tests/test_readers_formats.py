@@ -115,6 +115,43 @@ def test_html_in_both_encodings_several_tables_one_list(charset, codec):
     assert notice.tasks[2].progress == "1.已签约。"
 
 
+SHEET_AS_PAGE = """<html><head><meta charset="utf-8"><title></title></head><body><table>
+<tr><td colspan=4><b>2024年区民生实事项目进展情况</b></td></tr>
+<tr><td colspan=4>表1：一季度进展</td></tr>
+<tr><td>序号</td><td>任务内容</td><td>主责单位</td><td>进展情况</td></tr>
+<tr><td>1</td><td>新建3所学校。</td><td>区教委</td><td>已开工。</td></tr>
+<tr><td>2</td><td>新增养老床位200张。</td><td>区民政局</td><td>已完成选址。</td></tr></table></body></html>"""
+
+
+def _sheet_as_docx() -> bytes:
+    document = docx.Document()
+    table = document.add_table(rows=0, cols=4)
+    for text in ("2024年区民生实事项目进展情况", "表1：一季度进展"):
+        row = table.add_row()
+        row.cells[0].merge(row.cells[3]).text = text
+    for values in (("序号", "任务内容", "主责单位", "进展情况"), ("1", "新建3所学校。", "区教委", "已开工。"),
+                   ("2", "新增养老床位200张。", "区民政局", "已完成选址。")):
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = text
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("make", [lambda: SHEET_AS_PAGE.encode("utf-8"), _sheet_as_docx], ids=["html", "docx"])
+def test_title_rows_merged_across_a_table_are_its_title_not_its_header(make):
+    """A sheet saved as a web page (or a Word table) opens with the notice's title and
+    a caption merged across the table, as a spreadsheet does: they are headings, and
+    the header is the row after them."""
+    layout = read(make())
+    assert [(type(b).__name__, getattr(b, "text", None)) for b in layout.blocks[:2]] == [
+        ("Paragraph", "2024年区民生实事项目进展情况"), ("Paragraph", "表1：一季度进展")]
+    notice = extract(repair(layout)).notice
+    assert notice.document.title == "2024年区民生实事项目进展情况"
+    assert [(t.seq, t.content, t.units, t.progress) for t in notice.tasks] == [
+        (1, "新建3所学校。", ["区教委"], "已开工。"), (2, "新增养老床位200张。", ["区民政局"], "已完成选址。")]
+
+
 def _cjk_pdf(story_builder) -> bytes:
     pytest.importorskip("reportlab")
     from reportlab.lib.pagesizes import A4

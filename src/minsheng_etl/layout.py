@@ -94,3 +94,27 @@ class Layout:
                 for row in b.rows:
                     out.append("\t".join(c.text.replace("\n", " ") for c in row))
         return "\n".join(out)
+
+
+def is_title_row(texts: list[str]) -> bool:
+    """A row that holds one text across the table: a title or caption printed
+    inside it (a merged cell repeats its text over the columns it spans). Two
+    cells alike are a pair, not a title (项目内容 merged over two columns of a header)."""
+    filled = [t for t in texts if t]
+    return len(set(filled)) == 1 and len(filled) != 2
+
+
+def lift_title_rows(table: Table) -> list[Block]:
+    """The table's leading title rows as heading paragraphs, then the table: a sheet
+    saved as a web page or a Word table often opens with the notice's title and a
+    caption (表1：…) merged across it, which are not its header. Shared by every
+    reader of tables with merged cells (xlsx, xls, html, docx)."""
+    rows = list(table.rows)
+    lifted: list[Block] = []
+    while len(rows) > 1 and len(rows[0]) > 1 and is_title_row([c.text for c in rows[0]]):
+        first = next(c for c in rows.pop(0) if c.text)
+        for line in first.paragraphs:
+            if line.strip():
+                lifted.append(Paragraph(line, first.ref, heading=True))
+    return lifted + [Table(rows, table.ref)] if lifted else [table]
+

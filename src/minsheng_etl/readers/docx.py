@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from ..layout import Cell, Layout, Paragraph, Ref, Table
+from ..layout import Cell, Layout, Paragraph, Ref, Table, lift_title_rows
 
 _CN = "零一二三四五六七八九十"
 
@@ -134,7 +134,7 @@ def read_docx(data: bytes) -> Layout:
                 blocks.append(Paragraph(text, Ref(para=para_no), heading=_looks_heading(para, style)))
         elif child.tag == qn("w:tbl"):
             table_no += 1
-            blocks.append(_table(DocxTable(child, document), table_no, numbering))
+            blocks += lift_title_rows(_table(DocxTable(child, document), table_no, numbering))
     return Layout(blocks, source_format="docx")
 
 

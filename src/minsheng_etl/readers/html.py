@@ -9,7 +9,7 @@ import regex
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from .. import limits as file_limits
-from ..layout import Cell, Layout, Paragraph, Ref, Table
+from ..layout import Cell, Layout, Paragraph, Ref, Table, lift_title_rows
 from .encoding import decode_text
 
 _META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", regex.IGNORECASE)
@@ -151,7 +151,7 @@ def _walk(node: Tag, blocks: list, state: dict) -> None:
         if child.name == "table" and not _is_layout_table(child):
             flush_inline()
             state["table"] += 1
-            blocks.append(_table(child, state["table"]))
+            blocks += lift_title_rows(_table(child, state["table"]))
         elif child.name == "br":
             flush_inline()
         elif child.name in _BLOCK:

@@ -15,7 +15,7 @@ import regex
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .. import limits as file_limits
-from ..layout import Cell, Layout, Paragraph, Ref, Table
+from ..layout import Cell, Layout, Paragraph, Ref, Table, is_title_row
 
 
 def cell_text(value) -> str:
@@ -94,7 +94,7 @@ def sheet_blocks(number: int, grid: list[list[str]], merged: list[tuple[int, int
             for c in range(min_col - 1, min(max_col, len(grid[r]))):
                 grid[r][c] = value
     rows = [(i, row) for i, row in enumerate(grid, start=1) if any(row)]
-    while rows and len({v for v in rows[0][1] if v}) == 1 and sum(1 for v in rows[0][1] if v) != 2:
+    while rows and is_title_row(rows[0][1]):
         i, row = rows.pop(0)
         blocks.append(Paragraph(next(v for v in row if v), Ref(table=number, row=i), heading=True))
     if not rows:
