@@ -31,6 +31,13 @@ TASKS = table(["序号", "任务内容", "责任单位"], ["1", "新建幼儿园
 
 # --- title ----------------------------------------------------------------------
 
+def test_a_breadcrumb_however_worded_is_no_title():
+    for crumb in ("您当前所在位置:首页 > 新闻", "您所在的位置：首页 > 政务公开", "当前位置：首页"):
+        f = facts_of(crumb, "2020年重点民生实事项目目标任务分解情况公示", "根据上级有关文件精神，现予以公示。",
+                     blocks_after=[TASKS])
+        assert f.title == "2020年重点民生实事项目目标任务分解情况公示", crumb
+
+
 def test_red_header_title_over_four_lines_is_joined():
     f = facts_of("嘉政办发〔2021〕5号", "县人民政府办公室关于", "对县《政府工作报告》确定的2021年",
                  "重点工作及市《政府工作报告》涉及的", "重点事项进行责任分解的通知",

@@ -55,6 +55,22 @@ def test_wrapped_lines_join_but_fields_numbers_and_dates_do_not():
     assert not should_join("各镇人民政府，区政府各委、办、局（公司）、中心，各街道办事处", "《2023 年区政府工作报告》已经审议通过")
 
 
+def test_a_page_copied_as_text_keeps_its_title_furniture_and_field_lines_apart():
+    """A web page copied out as text: the breadcrumb, a title line (ending as titles do,
+    in document.toml's words: …公示) and a line with a label of its own are no wrapped
+    halves of a sentence."""
+    assert not should_join("您当前所在位置:首页 > 新闻", "2020年重点民生实事项目目标任务分解情况公示")
+    assert not should_join("根据上级有关文件精神，现将我局承办的民生实事项目予以公示",
+                           "一、省(市)重点民生实事项目:")
+    assert not should_join("2020年重点民生实事项目目标任务分解情况公示",
+                           "根据上级有关文件精神，现将2020年我局承办的重点民生实事项目目标任务分解情况予以公示。")
+    assert not should_join("主要协作单位：各乡镇人民政府、经济开发区管委会、县政府有关部门、有关直属单位",
+                           "监督方式：0557-6031710")
+    # a wrapped sentence still joins
+    assert should_join("主要协作单位：各乡镇人民政府、经济开发区管委会、县政府有关部门、有关",
+                       "直属单位")
+
+
 def test_title_echo_at_the_end_of_a_cell_is_cut():
     assert strip_title_echo("正在开展样品抽样工作。大兴区2024年一季度进展情况", ["大兴区2024年一季度进展情况"]) == \
         "正在开展样品抽样工作。"

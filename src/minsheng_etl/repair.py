@@ -87,10 +87,21 @@ def _unbalanced(text: str) -> bool:
     return any(text.count(o) > text.count(c) for o, c in _OPEN_CLOSE)
 
 
-_META_LINE = regex.compile(
-    r"^\s*(?:发布日期|发布时间|发文日期|成文日期|来源|信息来源|索引号|主题分类|发文机关|浏览次数|当前位置|您的位置|"
-    r"首页|【|字体|打印|关闭|>|＞)")
-_TITLE_END = regex.compile(r"(?:通知|方案|意见|报告|情况|汇总表|一览表|决定|清单|计划|函|公告|通报|项目)$")
+@lru_cache(maxsize=1)
+def _head_words() -> tuple[regex.Pattern, regex.Pattern]:
+    """(a page-furniture or metadata line's start, a title line's end), from
+    document.toml's [chrome], [metadata] and [title] lists: such a line is never
+    the wrapped half of a sentence."""
+    d = profiles.load().document
+    starts = d["chrome"]["starts"] + [w for kind in ("date", "source", "issuer", "doc_number", "other")
+                                       for w in d["metadata"][kind] if len(w) > 1] + ["【"]
+    alternation = "|".join(regex.escape(w) for w in sorted(set(starts), key=len, reverse=True))
+    endings = "|".join(regex.escape(w) for w in sorted(d["title"]["endings"], key=len, reverse=True))
+    return regex.compile(rf"^\s*(?:{alternation})"), regex.compile(rf"(?:{endings})$")
+
+
+# a line opening with a short label of its own (监督方式：…, 联系电话：…) starts a field
+_FIELD_LINE = regex.compile(r"^\p{Han}{2,8}[:：]")
 _ADDRESSEE = regex.compile(r"^各.{2,}(?:政府|办事处|单位|部门|局|委|办|中心|公司)$")
 
 
@@ -99,7 +110,8 @@ def should_join(prev: str, nxt: str, *, prev_is_first: bool = False) -> bool:
     p, n = prev.rstrip(), nxt.lstrip()
     if not p or not n:
         return False
-    if opens_item(n) or _starts_with_label(n) or _META_LINE.match(n) or _META_LINE.match(p):
+    meta_line, title_end = _head_words()
+    if opens_item(n) or _starts_with_label(n) or _FIELD_LINE.match(n) or meta_line.match(n) or meta_line.match(p):
         return False
     if _header_segments(n) or _header_segments(p):
         return False
@@ -108,7 +120,7 @@ def should_join(prev: str, nxt: str, *, prev_is_first: bool = False) -> bool:
     if p[-1] in TERMINAL_PUNCT + "：:" or _FULL_DATE_END.search(p):
         return False
     squashed = squash_all(p)
-    if _TITLE_END.search(squashed) or _ADDRESSEE.match(squashed):
+    if title_end.search(squashed) or _ADDRESSEE.match(squashed):
         return False
     if _unbalanced(p):
         return True
