@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import olefile
 import openpyxl
 import pytest
+from conftest import lo_convert
 from test_end_to_end import score
 
 from minsheng_etl import limits as file_limits
@@ -24,28 +24,6 @@ from minsheng_etl.readers import read, sniff
 from minsheng_etl.readers import soffice as soffice_mod
 from minsheng_etl.readers.xls import read_xls
 from minsheng_etl.readers.xlsx import read_xlsx
-
-SOFFICE = soffice_mod.soffice()
-REQUIRE_SOFFICE = os.environ.get("MINSHENG_REQUIRE_SOFFICE") == "1"  # set by .ci/run: no silent skip in CI
-
-
-def _need_soffice() -> str:
-    if SOFFICE is None:
-        if REQUIRE_SOFFICE:
-            pytest.fail("LibreOffice (soffice) is required here (.ci/run installs it)")
-        pytest.skip("LibreOffice (soffice) not installed (.ci/run installs it)")
-    return SOFFICE
-
-
-def _lo_convert(files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
-    """LibreOffice's own Save As, for making the legacy renderings (the test's tool,
-    not the reader's)."""
-    subprocess.run([_need_soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                    "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
-                   check=True, capture_output=True, timeout=300)
-    out = [outdir / f"{f.stem}.{target}" for f in files]
-    assert all(p.is_file() for p in out), list(outdir.iterdir())
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +37,9 @@ def legacy_corpus(corpus, tmp_path_factory) -> Path:
     (root / "renderings").mkdir(parents=True)
     (root / "gold").symlink_to(corpus / "gold")
     renderings = corpus / "renderings"
-    odts = _lo_convert(sorted(renderings.glob("*.docx")), "odt", work, profile)
-    _lo_convert(odts, "doc", root / "renderings", profile)
-    _lo_convert(sorted(renderings.glob("*.xlsx")), "xls", root / "renderings", profile)
+    odts = lo_convert(sorted(renderings.glob("*.docx")), "odt", work, profile)
+    lo_convert(odts, "doc", root / "renderings", profile)
+    lo_convert(sorted(renderings.glob("*.xlsx")), "xls", root / "renderings", profile)
     return root
 
 
@@ -174,7 +152,7 @@ def test_xls_reads_as_the_same_workbook_saved_as_xlsx(tmp_path):
     wb.create_sheet("说明")["A1"] = "本表由区政府督查室汇总"
     source = tmp_path / "book.xlsx"
     wb.save(source)
-    xls = _lo_convert([source], "xls", tmp_path, tmp_path / "profile")[0].read_bytes()
+    xls = lo_convert([source], "xls", tmp_path, tmp_path / "profile")[0].read_bytes()
     assert sniff(xls) == "xls"
     got, want = read_xls(xls), read_xlsx(source.read_bytes())
     # the same text everywhere but the formula, which only LibreOffice's save computed (openpyxl stores none)
