@@ -28,7 +28,7 @@ WITH ranked AS (
     SELECT d.notice_id, d.doc_id, d.source_name, d.format, d.task_count, d.published, d.ingested_at, v.version,
            v.version = v.versions AS is_current,
            row_number() OVER (PARTITION BY d.notice_id, v.version ORDER BY d.task_count DESC,
-               CASE WHEN d.format IN ('docx', 'doc') THEN 1 WHEN d.format IN ('xlsx', 'xls') THEN 2
+               CASE WHEN d.format IN ('docx', 'doc', 'rtf') THEN 1 WHEN d.format IN ('xlsx', 'xls') THEN 2
                     WHEN d.format = 'html' THEN 3 WHEN d.format = 'text' THEN 4 ELSE 5 END,
                d.ingested_at, d.doc_id) = 1 AS best_of_version
     FROM documents d JOIN notice_versions v

@@ -182,3 +182,15 @@ def test_the_converter_runs_without_a_network():
         assert subprocess.run([sys.executable, *probe], capture_output=True, timeout=30).returncode == 0  # outside
         inside = subprocess.run([*prefix, sys.executable, *probe], capture_output=True, text=True, timeout=30)
     assert inside.returncode != 0 and "unreachable" in inside.stderr.lower()
+
+
+def test_rtf_reads_as_the_word_file_it_was_saved_from(corpus, tmp_path):
+    """Rich Text, which older sites publish: the renderings' .docx saved as .rtf give the
+    very records of the .docx (told by the bytes: `{\\rtf`)."""
+    originals = sorted((corpus / "renderings").glob("*.docx"))
+    for rtf, docx_path in zip(lo_convert(originals, "rtf", tmp_path, tmp_path / "profile"), originals):
+        data = rtf.read_bytes()
+        assert sniff(data) == "rtf"
+        record, twin = parse_record(data, rtf.name), parse_record(docx_path.read_bytes(), docx_path.name)
+        assert record.error is None and record.fmt == "rtf"
+        assert record.notice.gold_json() == twin.notice.gold_json()

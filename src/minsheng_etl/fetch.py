@@ -40,7 +40,7 @@ _TYPE_SUFFIX = {"text/html": ".html", "application/xhtml+xml": ".html", "applica
                 "text/plain": ".txt", "application/msword": ".doc", "application/vnd.ms-excel": ".xls",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-                "application/ofd": ".ofd"}
+                "application/rtf": ".rtf", "text/rtf": ".rtf", "application/ofd": ".ofd"}
 _PAGE_SUFFIXES = readers.PAGE_SUFFIXES | {"", ".jsp", ".asp", ".aspx", ".php"}
 _UNSAFE_NAME = regex.compile(r"[^\w.\-\u3000-\u9fff（）()]+")
 URL = regex.compile(r"^https?://", regex.IGNORECASE)

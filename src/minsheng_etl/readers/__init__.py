@@ -16,17 +16,17 @@ from .image import kind as image_kind
 from .ole import MAGIC as OLE_MAGIC
 from .ole import ole_format
 
-FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "ofd", "html", "text", "image")
+FORMATS = ("pdf", "docx", "xlsx", "doc", "xls", "rtf", "ofd", "html", "text", "image")
 # what a folder's files are taken by (the bytes decide the reader, the suffix only the pick)
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # scans and photos of pages, by OCR
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
-SUFFIXES = frozenset({".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".ofd", ".txt", ".text"}) \
+SUFFIXES = frozenset({".pdf", ".docx", ".xlsx", ".doc", ".xls", ".wps", ".et", ".rtf", ".ofd", ".txt", ".text"}) \
     | PAGE_SUFFIXES | IMAGE_SUFFIXES
 
 
 def sniff(data: bytes) -> str:
     """The format of a file from its bytes: pdf, docx, xlsx, doc (Word 97, WPS .wps),
-    xls (Excel 97, WPS .et), ofd, html, text or image (PNG, JPEG, TIFF: read by OCR).
+    xls (Excel 97, WPS .et), rtf, ofd, html, text or image (PNG, JPEG, TIFF: read by OCR).
 
     Raises ReadError for a format we cannot read (GIF, archives...).
     """
@@ -46,9 +46,10 @@ def sniff(data: bytes) -> str:
         return ole_format(data)
     if image_kind(head):
         return "image"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
     for magic, name in ((b"GIF8", "a GIF image"),
-                        (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive"),
-                        (b"{\\rtf", "an RTF document")):
+                        (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7z archive")):
         if head.startswith(magic):
             raise ReadError(f"{name}, not a notice we can read (a scan is read from PNG, JPEG or TIFF)")
     # UTF-16 text is half NUL bytes: its byte order mark says so before the NUL check
@@ -102,7 +103,7 @@ def check_zip(data: bytes) -> list[str]:
 READERS = {
     "text": ("text", "read_text"), "pdf": ("pdf", "read_pdf"), "docx": ("docx", "read_docx"),
     "html": ("html", "read_html"), "xlsx": ("xlsx", "read_xlsx"), "doc": ("doc", "read_doc"),
-    "xls": ("xls", "read_xls"), "ofd": ("ofd", "read_ofd"), "image": ("image", "read_image"),
+    "xls": ("xls", "read_xls"), "rtf": ("doc", "read_rtf"), "ofd": ("ofd", "read_ofd"), "image": ("image", "read_image"),
 }
 
 

@@ -1,7 +1,8 @@
 """Word 97-2003 binary documents (.doc, and Kingsoft WPS's .wps, which is the same
-format): converted to .docx by LibreOffice (readers/soffice.py), then read by the
-docx reader, so paragraphs, tables, merged cells and list numbers come out as
-they would from the .docx the author might have saved."""
+format) and Rich Text (.rtf, which older sites publish): converted to .docx by
+LibreOffice (readers/soffice.py), then read by the docx reader, so paragraphs,
+tables, merged cells and list numbers come out as they would from the .docx the
+author might have saved."""
 from __future__ import annotations
 
 from ..layout import Layout
@@ -14,4 +15,12 @@ def read_doc(data: bytes) -> Layout:
     layout = read_docx(converted)
     layout.source_format = "doc"
     layout.notes.append("a Word 97 binary document, converted to .docx by LibreOffice to be read")
+    return layout
+
+
+def read_rtf(data: bytes) -> Layout:
+    converted = soffice.convert(data, "an RTF document (.rtf)", ".rtf", "docx")
+    layout = read_docx(converted)
+    layout.source_format = "rtf"
+    layout.notes.append("a Rich Text document, converted to .docx by LibreOffice to be read")
     return layout
