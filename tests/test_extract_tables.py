@@ -235,3 +235,29 @@ def test_name_merged_over_a_task_split_in_two_rows_counts_once():
     first = notice.tasks[0]
     assert first.content == "城乡供水一体化工程\n新建水厂1座\n铺设供水管网120公里"
     assert first.units == ["县水利局"] and targets(first) == [(1, "座"), (120, "公里")]
+
+
+# --- a web table copied as text: rowspan cells left out ---------------------------------
+
+COPIED = ("2024年4月民生实事项目进展情况汇总表\n"
+          "序号\t项目内容\t月度工作计划\t牵头单位\t落实情况\n"
+          "1\t为老年人免费接种流感疫苗24723人。\t4月：制定工作方案。\t县卫生健康局\t已完成。已制定工作方案。\n"
+          "2\t开展结直肠癌筛查7400人。\t4月：完成筛查1480人。\t已完成。完成筛查人数3495人，完成率47.23%。\n"
+          "3\t培训应急救护人员235人。\t4月：完成培训65人。\t县红十字会\t已完成。已培训188人。\n")
+
+
+def test_a_row_a_copy_left_short_takes_the_merged_cell_from_above():
+    """A browser's copy of a table gives a rowspan cell once: the row below is a cell
+    short. The cell it lacks is the one whose absence fits its cells to their columns
+    (a report is no body name), and it holds the row above's value."""
+    tasks = notice_of(COPIED.encode()).tasks
+    assert [(t.seq, t.units, t.progress) for t in tasks] == [
+        (1, ["县卫生健康局"], "已完成。已制定工作方案。"),
+        (2, ["县卫生健康局"], "已完成。完成筛查人数3495人，完成率47.23%。"),
+        (3, ["县红十字会"], "已完成。已培训188人。")]
+
+
+def test_a_short_row_with_nothing_to_say_where_its_gap_is_stays_as_it_stands():
+    text = COPIED.replace("\t已完成。完成筛查人数3495人，完成率47.23%。\n", "\t县卫生健康局\n")
+    second = notice_of(text.encode()).tasks[1]
+    assert second.units == ["县卫生健康局"] and second.progress is None  # the report cell is simply missing

@@ -8,6 +8,8 @@ columns' roles read from the cells alone (infer_columns).
 """
 from __future__ import annotations
 
+import itertools
+
 import regex
 
 from .. import profiles
@@ -214,3 +216,48 @@ def infer_columns(rows: list[list[str]]) -> dict[int, str] | None:
     if not {"seq", "content"} <= roles or not roles & {"units", "status", "progress"}:
         return None
     return mapping
+
+
+# --- a row a copy left short ---------------------------------------------------------
+
+_NAME_ROLES = ("units", "co_units", "resp_units")
+_DATE_LIKE = regex.compile(r"\d{1,4}\s*[年月日]|年底|月底|年内|长期|持续|[前底]$")
+
+
+def _fit(role: str | None, text: str) -> int:
+    """+1 when a cell reads like its column's role, -1 when it plainly does not, 0 when
+    it cannot tell (a body name in a units column, a date in a deadline column...)."""
+    text = squash_all(text)
+    if not text or role is None:
+        return 0
+    if role == "seq":
+        return 1 if regex.fullmatch(r"\d{1,3}[.、*]?", text) else -1
+    if role in _NAME_ROLES:
+        names = split_bodies(text)
+        return 1 if names and len(text) <= 40 and all(ends_like_body(n) for n in names) else -1
+    if role == "deadline":
+        return 1 if _DATE_LIKE.search(text) and len(text) <= 30 else -1
+    if role == "status":
+        return 1 if is_status_cell(text) else -1
+    if role in TEXT_FIELDS or role == "progress":
+        return -1 if not regex.search(r"\p{Han}", text) else 0
+    return 0
+
+
+def missing_columns(texts: list[str], width: int, mapping: dict[int, str],
+                    max_missing: int = 3) -> tuple[int, ...]:
+    """The columns a row with fewer cells than its table lacks (a web table copied as
+    text leaves out the cells a rowspan carries down): those whose absence gives the
+    row's cells a better fit to their columns' roles than where they stand. Empty
+    when nothing says so (or too many cells are missing): the cells stay as they are."""
+    missing = width - len(texts)
+    if missing <= 0 or missing > max_missing or len(texts) < 2:
+        return ()
+
+    def fit(dropped: tuple[int, ...]) -> int:
+        kept = [c for c in range(width) if c not in dropped]
+        return sum(_fit(mapping.get(c), t) for c, t in zip(kept, texts))
+
+    as_they_stand = tuple(range(len(texts), width))
+    best = max(itertools.combinations(range(width), missing), key=fit)
+    return best if fit(best) > fit(as_they_stand) else ()

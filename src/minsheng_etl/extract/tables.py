@@ -16,7 +16,7 @@ from ..fields.seq import parse_seq, split_leading_number
 from ..layout import Table
 from ..script import to_simplified
 from ..textnorm import squash_all
-from .columns import TEXT_FIELDS, infer_columns, is_header, map_header, resolve_columns
+from .columns import TEXT_FIELDS, infer_columns, is_header, map_header, missing_columns, resolve_columns
 from .draft import TaskDraft
 
 _JOINED_FIELDS = ("content", "units", "co_units", "lead_officials", "deadline", "progress", "remark", "status")
@@ -227,6 +227,13 @@ def _inferred(table: Table, state: TableState) -> tuple[dict[int, str], list, bo
     return None
 
 
+def _filled(values: list[str], dropped: tuple[int, ...], above: list[str]) -> list[str]:
+    """The row at full width: the dropped columns hold the row above's values."""
+    cells = iter(values)
+    return [(above[c] if c < len(above) else "") if c in dropped else next(cells)
+            for c in range(len(values) + len(dropped))]
+
+
 def table_rows(table: Table, state: TableState):
     """Yield (kind, payload) for each row: ('task', TaskDraft), ('section', text),
     ('header', header texts). Updates the state's mapping for tables continued on."""
@@ -237,6 +244,7 @@ def table_rows(table: Table, state: TableState):
     if has_header:
         yield "header", state.header
     header_keys = [[squash_all(h) for h in r] for r in state.header_rows]
+    above: tuple[list[str], list[str]] = ([], [])  # the last task row's texts and lines, full width
     for row in rows:
         texts = _cells(row)
         if not any(t.strip() for t in texts):
@@ -247,4 +255,10 @@ def table_rows(table: Table, state: TableState):
         if section:
             yield "section", section
             continue
-        yield "task", row_to_draft(texts, mapping, row[0].ref.with_(col=None), [c.line_text for c in row])
+        lines = [c.line_text for c in row]
+        if len(texts) < state.width:  # a short row: the cells it lacks are merged down from above
+            dropped = missing_columns(texts, state.width, mapping)
+            if dropped:
+                texts, lines = _filled(texts, dropped, above[0]), _filled(lines, dropped, above[1])
+        above = (texts, lines)
+        yield "task", row_to_draft(texts, mapping, row[0].ref.with_(col=None), lines)
