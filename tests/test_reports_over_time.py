@@ -111,6 +111,16 @@ def test_a_revised_notice_supersedes_the_older_one(reports, tmp_path):
     assert _one(db, "SELECT count(*) FROM documents") == 2
 
 
+def test_a_run_of_other_notices_leaves_a_notice_revisions_as_they_are(reports, tmp_path):
+    """Revisions are derived again only for the notices a run brings files to."""
+    db = tmp_path / "w.duckdb"
+    _ingest(db, reports["h1"], reports["h1_revised"])
+    before = _rows(db, "SELECT * FROM revisions ORDER BY ALL")
+    summary = _ingest(db, ROOT / "data" / "raw" / "samples" / "beijing-civil-affairs-2025-q3.txt")
+    assert summary["loaded"] == 1 and not any("supersedes" in n for n in summary["notes"])
+    assert before and _rows(db, "SELECT * FROM revisions ORDER BY ALL") == before
+
+
 def test_the_newer_version_wins_whatever_the_ingest_order(reports, tmp_path):
     db = tmp_path / "w.duckdb"
     _ingest(db, reports["h1_revised"])

@@ -111,14 +111,24 @@ WHERE t.doc_id = ? GROUP BY t.list, t.seq
 """
 
 
-def refresh_revisions(con) -> int:
+def refresh_revisions(con, notices: set[str] | None = None) -> int:
     """What each newer version of a notice changed against the version before it
-    (versions.changes on their best files). Notices with several versions are few:
-    all of them are compared after every run. Returns the number of changes."""
-    con.execute("DELETE FROM revisions")
+    (versions.changes on their best files), for the notices a run brought files to
+    (None: all). A notice's versions change only when its files do, and the
+    comparison reads names as written, not the alias table: the others' rows stand.
+    Returns the number of changes written."""
+    scope = sorted(n for n in notices if n) if notices is not None else None
+    if scope is None:
+        con.execute("DELETE FROM revisions")
+    elif not scope:
+        return 0
+    else:
+        con.execute("DELETE FROM revisions WHERE list_contains($1, notice_id)", [scope])
     best = con.execute("""SELECT n.notice_id, n.version, n.doc_id FROM notice_documents n
                           JOIN notice_versions v ON v.notice_id = n.notice_id AND v.version = n.version
-                          WHERE n.best_of_version AND v.versions > 1 ORDER BY n.notice_id, n.version""").fetchall()
+                          WHERE n.best_of_version AND v.versions > 1
+                            AND ($1::VARCHAR[] IS NULL OR list_contains($1, n.notice_id))
+                          ORDER BY n.notice_id, n.version""", [scope]).fetchall()
     rows, tasks = [], {}
 
     def tasks_of(doc_id: str) -> list[dict]:
@@ -155,14 +165,15 @@ def revision_notes(con, doc_ids: list[str], shown: int = 5) -> list[str]:
     return notes
 
 
-def refresh(con, *, regions: set | None = None) -> None:
+def refresh(con, *, regions: set | None = None, notices: set | None = None) -> None:
     """After a run: canonical names everywhere (the alias table may have changed),
     then links for the regions whose tasks changed (None: all; an empty set: none),
-    or everywhere if a canonical name changed."""
+    or everywhere if a canonical name changed; revisions of the notices the run
+    brought files to (None: all)."""
     with transaction(con):
         renamed = refresh_canonical_names(con)
         if renamed:
             regions = None
         if regions is None or regions:
             refresh_links(con, regions)
-        refresh_revisions(con)
+        refresh_revisions(con, notices)

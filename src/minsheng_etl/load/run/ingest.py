@@ -122,6 +122,7 @@ def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command:
     cache = store.parse_cache
     batch = rows.BatchLoader(con)
     touched: set[str | None] = set()  # regions whose tasks changed: their links are derived again
+    noticed: set[str] = set()  # notices that gained a file: their revisions are derived again
     entry_of: dict[str, dict] = {}  # sha → the warehouse's record of the file (exact name, path, URL)
 
     def report(outcome: FileOutcome) -> None:
@@ -146,6 +147,7 @@ def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command:
                                             record_ref=f"{r.ref} seq {r.seq}", field=r.field, value=r.value,
                                             reason=r.reason)
                 touched.add(record.notice.document.region)
+                noticed.add(built.notice_id)
                 for seq, warning in built.warnings:
                     summary.warnings.add(warning, where=f"{job.name} #{seq}")
             report(outcome)
@@ -187,7 +189,7 @@ def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command:
                               cached=parsed is None)
         settle(batch.add(built, (job, record, built, outcome)))
     settle(batch.flush())
-    refresh(con, regions=touched)
+    refresh(con, regions=touched, notices=noticed)
     summary.notes += revision_notes(con, [o.sha256 for o in summary.outcomes if o.status == "loaded"])
     warehouse.finish_run(con, run, seen=len(summary.outcomes), loaded=summary.count("loaded"),
                          unchanged=summary.count("unchanged"), failed=summary.failed)
