@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 import hostile
 
@@ -184,3 +185,20 @@ def test_parallel_parsing_yields_in_input_order(tmp_path):
     assert [r.notice.tasks[0].content if r else None for _, r in parallel] == \
            [r.notice.tasks[0].content if r else None for _, r in serial]
     assert [r.notice.tasks[0].targets[0].value for _, r in parallel if r] == [100 + i for i in range(7) if i != 4]
+
+
+def test_each_file_is_heard_of_when_parsed_then_when_loaded(tmp_path):
+    """The run tells of a file as soon as its parse ends (a display moves then), and
+    again when its batch is written: all the parses come before the one batch here."""
+    from minsheng_etl.load.run.ingest import ingest
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        (folder / f"n{n}.txt").write_text(NOTICE.replace("新建", f"第{n}批新建"), encoding="utf-8")
+    heard: list[tuple[str, str]] = []
+    summary = ingest([folder], db_path=tmp_path / "w.duckdb", raw_root=tmp_path / "raw",
+                     on_file=lambda o: heard.append((o.status, Path(str(o.path)).name)))
+    assert heard == [("parsed", "n1.txt"), ("parsed", "n2.txt"), ("parsed", "n3.txt"),
+                     ("loaded", "n1.txt"), ("loaded", "n2.txt"), ("loaded", "n3.txt")]
+    assert [o.status for o in summary.outcomes] == ["loaded"] * 3  # the summary holds outcomes only

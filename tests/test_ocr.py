@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -201,3 +202,71 @@ def test_the_ocr_switch_is_a_setting(monkeypatch):
     monkeypatch.setenv("MINSHENG_OCR", "maybe")
     with pytest.raises(ValueError, match="MINSHENG_OCR"):
         limits.Limits.from_env()
+
+
+def _run_in_a_terminal(args: list[str], cwd: Path) -> tuple[list[tuple[float, str]], float]:
+    """Run a command on a pseudo-terminal (as a user at a terminal sees it): each piece
+    of its output with the time it arrived, and the time it ended."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    started = time.monotonic()
+    process = subprocess.Popen(args, cwd=cwd, stdin=follower, stdout=follower, stderr=follower,
+                               env=os.environ | {"COLUMNS": "200", "TERM": "xterm"})
+    os.close(follower)
+    pieces = []
+    while True:
+        ready, _, _ = select.select([leader], [], [], 1.0)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the command ended
+                break
+            if not chunk:
+                break
+            pieces.append((time.monotonic() - started, chunk.decode("utf-8", "replace")))
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=300)
+    os.close(leader)
+    return pieces, time.monotonic() - started
+
+
+def test_a_run_shows_each_file_and_each_ocr_page_as_it_goes(notice, tmp_path):
+    """On a terminal, a file shows as soon as its parse ends (not when its batch is
+    loaded), the bar counts it, and a long scan shows each page as OCR reads it."""
+    _, image = notice
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("2025年区民生实事项目\n序号\t任务内容\t主责单位\n1\t新建3所学校。\t区教委\n"
+                                  "2\t新增床位200张。\t区民政局\n", encoding="utf-8")
+    buf = io.BytesIO()
+    image.save(buf, "PDF", resolution=DPI, save_all=True, append_images=[image.copy()])
+    (folder / "b-scan.pdf").write_bytes(buf.getvalue())
+    pieces, ended = _run_in_a_terminal([ETL, "ingest", "-v", "-j", "1", str(folder), "--db", str(tmp_path / "w.duckdb"),
+                                        "--raw", str(tmp_path / "raw")], tmp_path)
+    text = "".join(p for _, p in pieces)
+    assert "ingest run" in text, text
+
+    def first(needle: str) -> float:
+        return next(t for t, p in _accumulated(pieces) if needle in p)
+
+    parsed_a, page_1, page_2 = first("parsed    "), first("page 1 of 2 read by OCR"), first("page 2 of 2 read by OCR")
+    parsed_scan, loaded_a = first("b-scan.pdf: 4 tasks, 2 pages in"), first("loaded    ")
+    # a.txt shows before OCR has read a page of the scan, not when its batch is loaded at the end;
+    # the scan shows page by page
+    assert parsed_a < page_1 < page_2 <= parsed_scan <= loaded_a < ended
+    assert first("1/2 files") < page_1  # the bar counted a.txt while the scan was being read
+
+
+def _accumulated(pieces: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """(time, all output up to then): a line may arrive in two pieces."""
+    out, seen = [], ""
+    for t, piece in pieces:
+        seen += _ANSI.sub("", piece)
+        out.append((t, seen))
+    return out
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # colours and cursor moves

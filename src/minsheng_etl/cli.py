@@ -272,7 +272,10 @@ def _fail_line(path, stage: str | None, reason: str | None) -> None:
 
 class RunDisplay:
     """What a run shows while it works: a progress bar on a terminal (files, tasks,
-    elapsed, rate), nothing in scripts and cron; failures always, one line each."""
+    elapsed, rate), nothing in scripts and cron; failures always, one line each.
+    A file counts as done when its parse is (loading comes in batches, later);
+    --verbose prints it then, with its speed, and again when its batch is loaded,
+    and each page OCR reads as it reads it."""
 
     def __init__(self, total: int | None, *, label: str, quiet: bool, as_json: bool, verbose: bool):
         from rich.progress import (
@@ -284,13 +287,15 @@ class RunDisplay:
         )
 
         self.as_json, self.verbose = as_json, verbose
-        self.tasks = 0
+        self.tasks = self.pages = 0
+        self.counted: set[str] = set()  # files the bar has counted (at their parse)
         self.progress = None
         if not (quiet or as_json) and err.is_terminal:
             self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                      TextColumn("files · {task.fields[tasks]} tasks"), TimeElapsedColumn(),
-                                     TextColumn("{task.fields[rate]}"), console=err, transient=True)
-            self.bar = self.progress.add_task(label, total=total, tasks=0, rate="")
+                                     TextColumn("{task.fields[rate]}"), TextColumn("[dim]{task.fields[now]}"),
+                                     console=err, transient=True)
+            self.bar = self.progress.add_task(label, total=total, tasks=0, rate="", now="")
 
     def __enter__(self):
         if self.progress:
@@ -301,12 +306,31 @@ class RunDisplay:
         if self.progress:
             self.progress.stop()
 
-    def on_file(self, o) -> None:
+    def _count(self, o) -> None:
+        """The bar moves once per file: at its parse, or at its outcome if it had none."""
+        key = o.sha256 or str(o.path)
+        if key in self.counted:
+            return
+        self.counted.add(key)
         self.tasks += o.tasks
+        if not o.cached:  # pages read in this run (pages/s)
+            self.pages += o.pages or 0
         if self.progress:
             task = self.progress.tasks[0]
             rate = f"{(task.completed + 1) / task.elapsed:.1f} files/s" if task.elapsed else ""
-            self.progress.update(self.bar, advance=1, tasks=self.tasks, rate=rate)
+            if rate and self.pages:
+                rate += f" · {self.pages / task.elapsed:.1f} pages/s"
+            self.progress.update(self.bar, advance=1, tasks=self.tasks, rate=rate, now="")
+
+    def on_note(self, name: str, message: str) -> None:
+        """What a parse says as it goes (a page read by OCR)."""
+        if self.progress:
+            self.progress.update(self.bar, now=f"{name}: {message}"[:60])
+        if self.verbose and not self.as_json:
+            err.print(f"[dim]reading   {escape(printable(name))}: {escape(message)}[/dim]", highlight=False)
+
+    def on_file(self, o) -> None:
+        self._count(o)
         if self.as_json:
             return
         if o.status == "failed":
@@ -314,9 +338,21 @@ class RunDisplay:
             if self.verbose and o.detail:
                 err.print(o.detail, markup=False, highlight=False)
         elif self.verbose:
-            note = f"{o.tasks} tasks" if o.status == "loaded" else "already loaded, nothing changed"
-            err.print(f"[green]{o.status:<9}[/green] {escape(printable(o.path))}: {note}"
-                      + (f", {o.rejected_records} records rejected" if o.rejected_records else ""))
+            err.print(f"[green]{o.status:<9}[/green] {escape(printable(o.path))}: {_file_note(o)}", highlight=False)
+
+
+def _file_note(o) -> str:
+    if o.status == "unchanged":
+        return "already loaded, nothing changed"
+    note = f"{o.tasks} tasks"
+    if o.status == "parsed":
+        if o.cached:
+            note += ", from the parse cache"
+        elif o.pages and o.seconds:
+            note += f", {o.pages} pages in {o.seconds:.1f} s ({o.pages / o.seconds:.1f} pages/s)"
+        elif o.seconds:
+            note += f" in {o.seconds:.1f} s"
+    return note + (f", {o.rejected_records} records rejected" if o.rejected_records else "")
 
 
 def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
@@ -418,7 +454,7 @@ def ingest(
                         verbose=verbose) as display:
             summary = run_ingest(files, db_path=db, raw_root=raw, wait=wait, force=force, urls=urls,
                                  fetch_policy=policy, workers=_workers(workers), on_file=display.on_file,
-                                 parse=parse)
+                                 on_note=display.on_note, parse=parse)
     summary.skipped_links = len(skipped)
     if as_json:
         sys.stdout.write(json.dumps(summary.to_json(), ensure_ascii=False) + "\n")
@@ -471,7 +507,7 @@ def rebuild(
         total = len(RawStore(raw).objects())
         with RunDisplay(total, label="rebuild", quiet=quiet, as_json=as_json, verbose=verbose) as display:
             result = run_rebuild(db_path=db, raw_root=raw, wait=wait, on_file=display.on_file,
-                                 workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw, parse=parse)
+                                 on_note=display.on_note, workers=_workers(workers), use_cache=not no_cache, all_raw=all_raw, parse=parse)
     summary, diff = result.summary, result.diff
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")

@@ -126,7 +126,8 @@ class ClusterParser:
         return self.client.submit(_parse_bytes, data, target.name, version, target.sha256, pure=False), True
 
     def parse_in_order(self, jobs: Iterable[J], *, needs_parse: Callable[[J], Target | None], version: str,
-                       workers: int = 0) -> Iterator[tuple[J, ParseRecord | None]]:
+                       workers: int = 0, on_note=None) -> Iterator[tuple[J, ParseRecord | None]]:
+        # (on_note: what a parse says as it goes stays in the worker's log on a cluster)
         _, KilledWorker, FutureCancelledError = _dask()
         in_flight = self.workers() * LOOKAHEAD
         wait = self.limits.max_seconds + 3 * HARD_STOP_GRACE

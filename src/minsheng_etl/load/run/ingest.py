@@ -9,6 +9,7 @@ in `rejects` with its stage and reason, and the run goes on.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import stat
 import time
@@ -24,12 +25,14 @@ from ..derive.refresh import refresh, revision_notes
 from ..store import ParseCache, RawStore
 from . import taken
 from .inputs import Fetching, Source, iter_inputs
+from .notes import Note
 from .pool import Target, parse_in_order
 from .summary import FileOutcome, RunSummary
 
 def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "ingest", wait: float = 0.0,
            force: bool = False, workers: int = 0, urls: list[str] | None = None, fetch_policy=None,
-           on_file: Callable[[FileOutcome], None] | None = None, parse: Callable | None = None) -> RunSummary:
+           on_file: Callable[[FileOutcome], None] | None = None, on_note: Note | None = None,
+           parse: Callable | None = None) -> RunSummary:
     """Load files (and the files of `urls`, fetched) into the warehouse. The run
     works on a copy that replaces the warehouse when the run ends (see
     warehouse.writer)."""
@@ -42,8 +45,8 @@ def ingest(paths: list[Path], *, db_path: Path, raw_root: Path, command: str = "
         with warehouse.writer(db_path, wait=wait, command=f"etl {command}", on_migrate=upgraded.extend) as con:
             # --force re-parses: neither the warehouse's record nor the parse cache is trusted
             inputs = itertools.chain(iter_inputs(paths, skipped), fetching)
-            summary = load_files(con, inputs, store, command=command, force=force,
-                                 workers=workers, on_file=on_file, use_cache=not force, parse=parse)
+            summary = load_files(con, inputs, store, command=command, force=force, workers=workers,
+                                 on_file=on_file, on_note=on_note, use_cache=not force, parse=parse)
     except DiskFull:
         store.discard_written()  # the warehouse is as it was: so is the raw store
         raise
@@ -110,10 +113,12 @@ def _prepare(con, files: Iterable[Path | Source], store: RawStore, cache: ParseC
 
 def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command: str, force: bool = False, workers: int = 0,
                on_file: Callable[[FileOutcome], None] | None = None, names: dict[str, dict] | None = None,
-               use_cache: bool = True, parse: Callable | None = None) -> RunSummary:
+               use_cache: bool = True, parse: Callable | None = None, on_note: Note | None = None) -> RunSummary:
     """Parse (in `workers` processes, on a cluster when `parse` is a ClusterParser's
     parse_in_order, or from the parse cache) and load files, in the order given;
-    then refresh what is derived from all documents."""
+    then refresh what is derived from all documents. `on_file` hears of each file
+    as soon as it is parsed (status "parsed", before its batch is written) and again
+    with its outcome; `on_note`, what a parse says as it goes (a page read by OCR)."""
     started = time.monotonic()
     version = parser_version()
     store.clear_leftovers()
@@ -164,7 +169,8 @@ def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command:
             yield job
 
     jobs = remembered(_prepare(con, files, store, cache, version, force=force, names=names))
-    for job, parsed in (parse or parse_in_order)(jobs, needs_parse=needs_parse, version=version, workers=workers):
+    for job, parsed in (parse or parse_in_order)(jobs, needs_parse=needs_parse, version=version, workers=workers,
+                                                 on_note=on_note):
         if job.outcome:
             if job.outcome.status == "failed":
                 job.outcome = _reject(con, run, job, job.outcome.stage, job.outcome.reason)
@@ -186,7 +192,9 @@ def load_files(con, files: Iterable[Path | Source], store: RawStore, *, command:
                                    source_page=job.source.page)
         outcome = FileOutcome(job.shown, "loaded", job.sha, tasks=built.tasks, rejected_records=len(record.rejected),
                               fmt=record.fmt, pages=record.pages, seconds=record.seconds if parsed else 0.0,
-                              cached=parsed is None)
+                              cached=parsed is None, name=job.name)
+        if on_file:  # parsed now; loaded when its batch is written
+            on_file(dataclasses.replace(outcome, status="parsed"))
         settle(batch.add(built, (job, record, built, outcome)))
     settle(batch.flush())
     refresh(con, regions=touched, notices=noticed)

@@ -51,6 +51,7 @@ from typing import NamedTuple, TypeVar
 from ... import limits as file_limits
 from ...pipeline import FileError, ParseRecord, parse_record
 from ..store import ParseCache
+from . import notes
 
 LOOKAHEAD = 8
 MAX_FILES_PER_WORKER = 200
@@ -85,6 +86,7 @@ def parse_path(target: Target, version: str) -> ParseRecord:
     work, spread over the workers)."""
     seconds = file_limits.current().max_seconds
     path = target.path
+    notes.parsing(target.name)
 
     armed = False
     if _in_worker:
@@ -194,10 +196,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _start_worker(limits: file_limits.Limits, run_pid: int, granted, ocr_threads: int) -> None:
+def _start_worker(limits: file_limits.Limits, run_pid: int, granted, ocr_threads: int, note_queue) -> None:
     global _in_worker
     _in_worker = True
     file_limits.share_grants(granted)
+    notes.send_from_worker(note_queue)
     os.environ.setdefault("MINSHENG_OCR_THREADS", str(ocr_threads))  # the workers share the cores
     _let_go_of_the_fork_server()
     _die_with_parent()
@@ -217,12 +220,13 @@ class _Workers:
         self.context.set_forkserver_preload(["minsheng_etl.pipeline", "minsheng_etl.readers.pdf"])
         self.executor: ProcessPoolExecutor | None = None
         self.granted = self.context.Value("d", 0.0)  # seconds the workers' files were granted (OCR pages)
+        self.notes = self.context.Queue()  # what parses say as they go (notes.py)
 
     def _pool(self, workers: int) -> ProcessPoolExecutor:
         # a worker is replaced after MAX_FILES_PER_WORKER files: whatever a reader library leaks stays bounded
         return ProcessPoolExecutor(max_workers=workers, mp_context=self.context, initializer=_start_worker,
                                    initargs=(self.limits, os.getpid(), self.granted,
-                                             max(1, default_workers() // self.workers)),
+                                             max(1, default_workers() // self.workers), self.notes),
                                    max_tasks_per_child=MAX_FILES_PER_WORKER)
 
     def submit(self, target: Target, version: str) -> Future:
@@ -273,16 +277,24 @@ class _Workers:
 
 
 def parse_in_order(jobs: Iterable[J], *, needs_parse: Callable[[J], Target | None], version: str,
-                   workers: int = 0) -> Iterator[tuple[J, ParseRecord | None]]:
+                   workers: int = 0, on_note: notes.Note | None = None) -> Iterator[tuple[J, ParseRecord | None]]:
     """(job, record) for each job, in order. `needs_parse(job)` gives the (path, name,
     cache folder) to parse, or None when the job needs no parse (its record is None). workers=0
-    parses in this process (no isolation: for the library and its tests)."""
+    parses in this process (no isolation: for the library and its tests). What the
+    parses say as they go (a page read by OCR) reaches `on_note` meanwhile."""
     if workers <= 0:
-        for job in jobs:
-            target = needs_parse(job)
-            yield job, parse_path(target, version) if target else None
+        with notes.relayed(on_note):
+            for job in jobs:
+                target = needs_parse(job)
+                yield job, parse_path(target, version) if target else None
         return
     pool = _Workers(workers, file_limits.current())
+    with notes.relayed(on_note, pool.notes):
+        yield from _in_workers(pool, jobs, needs_parse, version, workers)
+
+
+def _in_workers(pool: _Workers, jobs: Iterable[J], needs_parse: Callable[[J], Target | None], version: str,
+                workers: int) -> Iterator[tuple[J, ParseRecord | None]]:
     pending: deque[tuple[J, Target | None, Future | None]] = deque()
 
     def head() -> tuple[J, ParseRecord | None]:

@@ -97,7 +97,7 @@ class NothingToRebuild(LoadError):
 
 def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 0, use_cache: bool = True,
             all_raw: bool = False, on_file: Callable[[FileOutcome], None] | None = None,
-            parse: Callable | None = None) -> RebuildResult:
+            on_note: Callable[[str, str], None] | None = None, parse: Callable | None = None) -> RebuildResult:
     """The files this warehouse took (all_raw: every file in the raw store) into a
     new warehouse; files whose parse the cache holds for this parser version are
     not parsed again (unless use_cache is False)."""
@@ -123,7 +123,7 @@ def rebuild(*, db_path: Path, raw_root: Path, wait: float = 0.0, workers: int = 
         objects = [in_store[sha] for sha in shas if sha in in_store]
         names = {sha: record[sha] for sha in shas}
         summary = load_files(con, objects, store, command="rebuild", force=True, workers=workers, on_file=on_file,
-                             names=names, use_cache=use_cache, parse=parse)
+                             on_note=on_note, names=names, use_cache=use_cache, parse=parse)
         diff = diff_against(con, None if problem else db_path)
         aside = warehouse.set_aside(db_path) if problem else None
     result = RebuildResult(summary, diff, damaged=problem.reason if problem else None, set_aside=aside,
