@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -15,15 +16,18 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .errors import EtlError, hint
+from .home import VOCABULARY_ENV, Home, HomeError
+from .home import find as find_home
 from .help_format import flags_without_type
 from .load import warehouse
 from .names import printable
 from .validate import UNKNOWN_BODY
 from .pipeline import parse_file
 
-DB_OPTION = typer.Option(warehouse.DEFAULT_DB, "--db", envvar="MINSHENG_DB", help="the DuckDB warehouse file")
-RAW_OPTION = typer.Option(Path("data/raw"), "--raw", envvar="MINSHENG_RAW",
-                          help="the raw store: every ingested file is kept here by content hash")
+DB_OPTION = typer.Option(None, "--db", envvar="MINSHENG_DB", show_default=False,
+                         help="the DuckDB warehouse file (default: the home's, see etl --help)")
+RAW_OPTION = typer.Option(None, "--raw", envvar="MINSHENG_RAW", show_default=False,
+                          help="the raw store: every ingested file is kept here by content hash (default: the home's)")
 WAIT_OPTION = typer.Option(0.0, "--wait", help="seconds to wait for another writer to finish")
 VERBOSE_OPTION = typer.Option(False, "--verbose", "-v", help="every file as it goes, and tracebacks of errors")
 WORKERS_OPTION = typer.Option(0, "--workers", "-j", envvar="MINSHENG_WORKERS", min=0,
@@ -126,9 +130,53 @@ err = Console(stderr=True, soft_wrap=True)  # one error, one line: no wrapping
 flags_without_type()
 
 
+_home: Home = Home(None, "the working folder", {})
+
+
 @app.callback()
-def main() -> None:
-    """minsheng-etl: notices in, validated records in DuckDB out."""
+def main(home: Path = typer.Option(None, "--home", metavar="DIR", envvar=None, show_default=False,
+                                   help="the folder the warehouse, raw store and your vocabulary live in "
+                                        "(else MINSHENG_HOME, else a minsheng.toml here or above, else "
+                                        "data/ in the working folder)")) -> None:
+    """minsheng-etl: notices in, validated records in DuckDB out.
+
+    Where things live: `etl --home DIR`, else MINSHENG_HOME, else the nearest
+    minsheng.toml in this folder or above it (`etl init` makes one), else
+    data/curated/minsheng.duckdb and data/raw in the working folder."""
+    global _home
+    try:
+        _home = find_home(home)
+    except HomeError as exc:
+        _error(exc)
+        raise typer.Exit(2) from None
+    if _home.vocabulary is not None and _home.vocabulary.is_dir():  # parser processes inherit it
+        os.environ.setdefault(VOCABULARY_ENV, str(_home.vocabulary))
+
+
+def _aliases_file() -> str:
+    """Where an analyst adds body names: the home's vocabulary, else parsers/."""
+    return str(_home.vocabulary / "body_aliases.toml") if _home.vocabulary is not None else "parsers/body_aliases.toml"
+
+
+def _db(db: Path | None) -> Path:
+    return db if db is not None else _home.warehouse
+
+
+def _raw(raw: Path | None) -> Path:
+    return raw if raw is not None else _home.raw
+
+
+@app.command(epilog="Examples: etl init · etl init ~/minsheng (then MINSHENG_HOME=~/minsheng etl ingest …)")
+def init(folder: Path = typer.Argument(Path("."), help="the folder to make a home in (default: this one)")) -> None:
+    """Make a home: a minsheng.toml saying where the warehouse, the raw store and your
+    vocabulary live, those folders, and a vocabulary/body_aliases.toml to add
+    body names to. etl finds it from this folder or any below it."""
+    from .home import init as make_home
+
+    made = make_home(folder)
+    for path in made:
+        print(f"made {path}")
+    print(f"{folder.resolve()} is a home{'' if made else ' already'}: etl finds it from there or any folder below")
 
 
 @app.command(epilog="Examples: etl inspect data/raw/samples/daxing-2025-h1-summary.pdf · "
@@ -372,7 +420,7 @@ def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
         out.print(f"  warning   {info['count']} {kind}: {examples}{' …' if info['count'] > 3 else ''}",
                   highlight=False, markup=False)
     if UNKNOWN_BODY in summary.warnings.counts:
-        out.print("            (etl units --unknown lists the names to add to parsers/body_aliases.toml)",
+        out.print(f"            (etl units --unknown lists the names to add to {_aliases_file()})",
                   highlight=False)
     if summary.skipped_links:
         out.print(f"  skipped   {summary.skipped_links} symbolic link(s) inside folders (not followed: name the "
@@ -390,8 +438,8 @@ def ingest(
                                       show_default=False),
     urls_file: Path = typer.Option(None, "--urls", metavar="FILE", show_default=False,
                                    help="a file of URLs to fetch, one per line (# comments)"),
-    db: Path = DB_OPTION,
-    raw: Path = RAW_OPTION,
+    db: Path | None = DB_OPTION,
+    raw: Path | None = RAW_OPTION,
     wait: float = WAIT_OPTION,
     force: bool = typer.Option(False, "--force", help="re-parse every file, even one loaded by this parser version or held in the parse cache"),
     workers: int = WORKERS_OPTION,
@@ -421,6 +469,8 @@ def ingest(
     (MINSHENG_FETCH_INTERVAL), at most 5 redirects and the file size limit. A
     page that links to the notice's attachments (附件 .doc/.pdf/.xlsx, same
     host) brings them too."""
+    db = _db(db)
+    raw = _raw(raw)
     from .fetch import Policy, is_url, read_url_list
     from .load.run.inputs import iter_inputs
     from .load.run.ingest import ingest as run_ingest
@@ -473,8 +523,8 @@ def _upgrade_note(applied: list[str]) -> None:
 
 @app.command(epilog="Examples: etl rebuild · etl rebuild --quiet --wait 600 (cron) · etl rebuild --json")
 def rebuild(
-    db: Path = DB_OPTION,
-    raw: Path = RAW_OPTION,
+    db: Path | None = DB_OPTION,
+    raw: Path | None = RAW_OPTION,
     wait: float = WAIT_OPTION,
     all_raw: bool = typer.Option(False, "--all-raw", help="take every file in the raw store, not only those "
                                  "ingested into this warehouse (the raw store may be shared by several)"),
@@ -498,6 +548,8 @@ def rebuild(
     Prints the tasks added, removed and changed against it. Exit status 0 when
     every file loaded, 1 when some were rejected (the new warehouse is in place),
     2 when the rebuild did not happen (the old warehouse is as it was)."""
+    db = _db(db)
+    raw = _raw(raw)
     from .load.run.rebuild import rebuild as run_rebuild
     from .load.store import RawStore
 
@@ -536,9 +588,10 @@ def rebuild(
 
 
 @app.command(epilog="Examples: etl status --runs 10 · etl status --json | jq .overdue")
-def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show"),
+def status(db: Path | None = DB_OPTION, runs: int = typer.Option(5, "--runs", help="recent runs to show"),
            as_json: bool = typer.Option(False, "--json", help="print it as JSON on stdout, nothing else")) -> None:
     """What the warehouse holds: notices, documents, tasks, bodies, overdue, recent runs, rejects."""
+    db = _db(db)
     from .status import warehouse_status
 
     con = _reader(db)
@@ -574,9 +627,10 @@ def status(db: Path = DB_OPTION, runs: int = typer.Option(5, "--runs", help="rec
 @app.command(epilog="Examples: etl views · etl views tasks_flat")
 def views(
     name: str = typer.Argument(None, help="only this view"),
-    db: Path = DB_OPTION,
+    db: Path | None = DB_OPTION,
 ) -> None:
     """The views to query: what each holds, in one line, and a query to start from."""
+    db = _db(db)
     from .catalogue import views as list_views
 
     con = _reader(db)
@@ -600,7 +654,7 @@ def views(
 
 @app.command(epilog="Example: etl units --unknown --format csv > names-to-add.csv")
 def units(
-    db: Path = DB_OPTION,
+    db: Path | None = DB_OPTION,
     unknown: bool = typer.Option(False, "--unknown", help="only names the alias table does not know"),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json"),
 ) -> None:
@@ -608,6 +662,7 @@ def units(
 
     `--unknown` lists names the alias table does not know, most used first, so an
     analyst can add them."""
+    db = _db(db)
     from .status import units_sql
 
     _print_query(db, units_sql(unknown), fmt, 0)
@@ -625,7 +680,7 @@ def export(
     zh: bool = typer.Option(False, "--zh", help="as an analyst's 汇总表: the rows' tasks (by task_id) with Chinese "
                             "headers 序号, 任务内容, 责任单位, 完成时限, 进展情况, 状态, 目标, 完成, 完成率, 来源 "
                             "(then 地区, 年度, 报告)"),
-    db: Path = DB_OPTION,
+    db: Path | None = DB_OPTION,
     csv_formulas: bool = typer.Option(False, "--csv-formulas", help="write CSV cells as they are: by default a "
                                       "cell starting with = + - @ gets a leading ' so a spreadsheet shows it "
                                       "instead of running it as a formula"),
@@ -634,6 +689,7 @@ def export(
 
     Text from the notices is written as text: no cell runs as a formula in Excel.
     Columns are as wide as their text (a Chinese character counts twice)."""
+    db = _db(db)
     from .export import ExportError
     from .export import export as run_export
 
@@ -654,8 +710,9 @@ def export(
 @app.command(epilog="Examples: etl report -o report.html && xdg-open report.html · "
                     "etl report --region 北京市大兴区 --year 2025 -o 大兴2025.html · etl report --lang en -o report-en.html")
 def report(
-    output: Path = typer.Option(Path("data/curated/report.html"), "--output", "-o", help="the HTML file to write"),
-    db: Path = DB_OPTION,
+    output: Path = typer.Option(None, "--output", "-o", show_default=False,
+                                help="the HTML file to write (default: report.html beside the warehouse)"),
+    db: Path | None = DB_OPTION,
     region: str = typer.Option(None, "--region", help="only this region (as in tasks_flat.region, e.g. 北京市大兴区)"),
     year: int = typer.Option(None, "--year", help="only this year"),
     lang: str = typer.Option("zh", "--lang", help="zh (default) or en: the report's headings and labels"),
@@ -666,6 +723,8 @@ def report(
     sortable tables; the status of each region and year from report to report, the
     overdue list with days late, tasks per body; each task opens to its history
     (every report's status and figures) and its sources. One file, no network."""
+    db = _db(db)
+    output = output if output is not None else db.parent / "report.html"
     from .report import write_report
     from .wording import LANGS
 
@@ -688,6 +747,10 @@ def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None
     """A read-only connection; sandboxed (no other files) unless allow_files. The
     warehouse is read through first: a damaged one is said so in one line (exit 2)
     instead of failing half way through a report."""
+    if not Path(db).exists():
+        _error(f"no warehouse at {db} ({_home.describe() if db == _home.warehouse else '--db or MINSHENG_DB'}): "
+               f"`etl ingest FILES` makes it there")
+        raise typer.Exit(2)
     try:
         return warehouse.open_warehouse(db, sandbox=not allow_files, memory_limit=memory_limit)
     except (FileNotFoundError, EtlError) as exc:
@@ -698,7 +761,7 @@ def _reader(db: Path, allow_files: bool = False, memory_limit: str | None = None
 @app.command(epilog="""Examples: etl query "SELECT region, year, status_now, count(*) FROM tasks_flat GROUP BY ALL" · etl query "SELECT * FROM tasks_flat LIMIT 3" --format line · etl query "SELECT * FROM overdue_tasks" --format xlsx -o 逾期.xlsx""")
 def query(
     sql: str = typer.Argument(..., help="a SQL query over the warehouse tables and views (etl views lists them)"),
-    db: Path = DB_OPTION,
+    db: Path | None = DB_OPTION,
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json, line (one field per line: for wide "
                             "rows) or xlsx (with -o)"),
     output: Path = typer.Option(None, "--output", "-o", help="write to this file (csv: UTF-8 with a BOM, like etl "
@@ -716,6 +779,7 @@ def query(
     Every statement is checked before it runs: nothing that writes gets through,
     so the SQL cannot change the warehouse, and it cannot touch any other file
     unless --allow-files is given. A query is stopped after --timeout seconds."""
+    db = _db(db)
     if not (0 < timeout < float("inf")):
         err.print(f"[red]error[/red] --timeout must be a positive number of seconds, not {timeout}")
         raise typer.Exit(2)

@@ -41,9 +41,36 @@ def schemas_dir() -> Path:
     return _resource_dir("schemas", "MINSHENG_SCHEMAS")
 
 
+def user_vocabulary() -> Path | None:
+    """The analyst's own vocabulary folder (home.py), which adds to parsers/; None
+    when there is none."""
+    folder = os.environ.get("MINSHENG_VOCABULARY")
+    return Path(folder) if folder and Path(folder).is_dir() else None
+
+
+def vocabulary_files(name: str) -> list[Path]:
+    """The packaged file, then the analyst's file of that name if there is one."""
+    user = user_vocabulary()
+    extra = user / name if user is not None else None
+    return [parsers_dir() / name] + ([extra] if extra is not None and extra.is_file() else [])
+
+
+def merged(base, extra):
+    """The analyst's words added to the packaged ones: tables key by key, lists
+    extended (each item once), a single value replaced."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        return {**base, **{k: merged(base[k], v) if k in base else v for k, v in extra.items()}}
+    if isinstance(base, list) and isinstance(extra, list):
+        return base + [x for x in extra if x not in base]
+    return extra
+
+
 def _load_toml(name: str) -> dict:
-    with open(parsers_dir() / name, "rb") as fh:
-        return tomllib.load(fh)
+    data: dict = {}
+    for path in vocabulary_files(name):
+        with open(path, "rb") as fh:
+            data = merged(data, tomllib.load(fh)) if data else tomllib.load(fh)
+    return data
 
 
 @dataclass(frozen=True)
@@ -99,13 +126,14 @@ class Profiles:
         return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def _load_regions(path: Path) -> dict[str, str]:
+def _load_regions(name: str) -> dict[str, str]:
     regions = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        code, name = line.split("\t")[:2]
-        regions[code.strip()] = name.strip()
+    for path in vocabulary_files(name):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            code, place = line.split("\t")[:2]
+            regions[code.strip()] = place.strip()
     return regions
 
 
@@ -157,7 +185,7 @@ def load() -> Profiles:
         status_words={k: _longest_first(status.get(k, [])) for k in ("not_started", "in_progress", "completed")},
         stated_share=tuple(regex.compile(p) for p in status.get("stated_share", [])),
         same_measure={u: group[0] for group in status.get("same_measure", []) for u in group},
-        regions=_load_regions(parsers_dir() / "regions.tsv"),
+        regions=_load_regions("regions.tsv"),
         document=_load_toml("document.toml"),
     )
 
@@ -168,10 +196,12 @@ def fingerprint() -> str:
     profile edit invalidates cached parses. The body alias table is applied at load
     time and re-applied by every ingest, so editing it re-parses nothing."""
     digest = hashlib.sha256()
-    for path in sorted(parsers_dir().iterdir()):
-        if path.is_file() and path.name not in LOAD_TIME_FILES:
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    user = user_vocabulary()
+    for folder in [parsers_dir()] + ([user] if user is not None else []):  # the analyst's words count too
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name not in LOAD_TIME_FILES:
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -219,8 +249,12 @@ def check_vocabulary() -> None:
         raise VocabularyError(f"the parsers folder {folder.resolve()} does not exist (MINSHENG_PARSERS?)")
     needed = {"columns.toml", "labels.toml", "bodies.toml", "glyphs.toml", "quantities.toml", "status.toml",
               canonical.ALIAS_FILE, "regions.tsv"} | {p.name for p in folder.glob("*.toml")}
-    for name in sorted(needed):
-        path = where(name)
+    user = user_vocabulary()
+    checked = [where(name) for name in sorted(needed)]
+    if user is not None:
+        checked += sorted(p for p in user.iterdir() if p.suffix in (".toml", ".tsv") and p.is_file())
+    for path in checked:
+        name = path.name
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -14,7 +14,6 @@ from functools import lru_cache
 import regex
 
 from ... import profiles
-from ...profiles import parsers_dir
 from ...validate import UNKNOWN_BODY, Task, TaskWarning
 
 ALIAS_FILE = "body_aliases.toml"
@@ -75,8 +74,12 @@ class AliasTable:
 
 @lru_cache(maxsize=1)
 def load() -> AliasTable:
-    with open(parsers_dir() / ALIAS_FILE, "rb") as fh:
-        return AliasTable(tomllib.load(fh).get("body", []))
+    """The packaged table, then the analyst's entries (home.py), which win."""
+    entries = []
+    for path in profiles.vocabulary_files(ALIAS_FILE):
+        with open(path, "rb") as fh:
+            entries += tomllib.load(fh).get("body", [])
+    return AliasTable(entries)
 
 
 def unknown_bodies(task: Task, region: str | None) -> list[TaskWarning]:
