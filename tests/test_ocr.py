@@ -119,8 +119,37 @@ def test_a_blank_scan_is_refused_with_a_reason(tmp_path):
 
     buf = io.BytesIO()
     Image.new("L", (800, 520), 255).save(buf, "PNG")
+    with pytest.raises(ReadError, match=r"a PNG image of a blank page \(no writing, next to no ink\)"):
+        read(buf.getvalue())
+    marks = Image.new("L", (800, 520), 255)  # ink, but no writing: OCR is asked and finds none
+    marks.paste(0, (100, 100, 400, 130))
+    buf = io.BytesIO()
+    marks.save(buf, "PNG")
     with pytest.raises(ReadError, match="page 1 has no text layer and OCR recognised no characters"):
         read(buf.getvalue())
+
+
+def test_the_blank_back_of_a_sheet_in_a_duplex_scan_is_passed_over(notice, monkeypatch):
+    """A scan of printed sheets, both sides: the blank backs (grey paper, a speck of
+    dust, faint bleed-through) are passed over without OCR; the notice reads from the
+    other pages."""
+    from PIL import Image, ImageDraw
+
+    _data, image = notice
+    back = Image.new("L", image.size, 236)  # the grey of scanned paper
+    draw = ImageDraw.Draw(back)
+    draw.rectangle((300, 300, 303, 303), fill=30)  # a speck of dust
+    draw.text((200, 200), "2025年区民生实事项目", fill=205)  # bleed-through from the other side: faint
+    read_pages = []
+    real = ocr.read_image
+    monkeypatch.setattr(ocr, "read_image", lambda picture, number, dpi: read_pages.append(number) or
+                        real(picture, number, dpi))
+    buf = io.BytesIO()
+    image.save(buf, "TIFF", save_all=True, append_images=[back, image.copy(), back], dpi=(DPI, DPI))
+    layout = read(buf.getvalue())
+    assert read_pages == [1, 3]  # OCR on the printed sides only
+    assert layout.notes == ["pages 2, 4 blank (no text, next to no ink): passed over"]
+    assert layout.pages == 2
 
 
 def test_no_ocr_refuses_a_scan_and_the_refusal_is_not_remembered(notice, tmp_path):

@@ -231,6 +231,42 @@ def test_pdf_without_a_text_layer_is_refused_with_a_reason():
         read(buf.getvalue())
 
 
+def test_a_blank_page_is_passed_over_and_a_file_of_blank_pages_refused(monkeypatch):
+    """An empty page (a converter's blank first page, the back of a sheet) holds
+    nothing to read: passed over with a note, never sent to OCR; a PDF of nothing
+    but blank pages is refused."""
+    pytest.importorskip("reportlab")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from minsheng_etl.readers.pdf import ocr
+
+    monkeypatch.setattr(ocr, "read_scan", None)  # any OCR would fail
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.showPage()  # page 1: nothing on it
+    c.setFont("STSong-Light", 12)
+    for i, (task, unit) in enumerate((("新建3所学校。", "区教委"), ("新增养老床位200张。", "区民政局"))):
+        c.drawString(72, 700 - 60 * i, f"{i + 1}.{task}")
+        c.drawString(72, 680 - 60 * i, f"牵头单位：{unit}")
+    c.showPage()
+    c.showPage()  # page 3: nothing
+    c.save()
+    layout = read(buf.getvalue())
+    assert layout.notes == ["pages 1, 3 blank (no text, next to no ink): passed over"] and layout.pages == 1
+    assert [(t.seq, t.units) for t in extract(repair(layout)).notice.tasks] == [(1, ["区教委"]), (2, ["区民政局"])]
+    empty = io.BytesIO()
+    c = canvas.Canvas(empty)
+    c.showPage()
+    c.showPage()
+    c.save()
+    with pytest.raises(ReadError, match=r"every page is blank \(no text, next to no ink: 2 of 2\)"):
+        read(empty.getvalue())
+
+
 def test_a_suffix_that_lies_is_ignored():
     data = make_docx()
     assert sniff(data) == "docx"  # whatever the file is called

@@ -37,10 +37,13 @@ def read_image(data: bytes) -> Layout:
     limit = file_limits.current().max_pages
     if frames > limit:
         raise file_limits.LimitExceeded(f"{frames:,} pages, over the limit of {limit:,} (MINSHENG_MAX_PAGES)")
-    pages = []
+    pages, blank = [], []
     try:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             picture, dpi = _fitted(frame, ocr.MAX_PIXELS)
+            if textlayer.is_blank(_at_dpi(picture, dpi, textlayer.INK_DPI)):
+                blank.append(number)  # the back of a sheet: nothing to read
+                continue
             reading = ocr.read_scan(f"page {number} is an image", number, frames, lambda _dpi: picture, dpi)
             problem = textlayer.problem(reading)
             if problem:
@@ -48,8 +51,18 @@ def read_image(data: bytes) -> Layout:
             pages.append(page_content(reading))
     except (OSError, ValueError, SyntaxError) as exc:  # a frame that does not decode
         raise ReadError(f"a {name} image that cannot be decoded ({exc})") from exc
+    if not pages:
+        raise ReadError(f"a {name} image of a blank page (no writing, next to no ink)" if frames == 1 else
+                        f"every page of the {name} image is blank (no writing, next to no ink)")
     drop_furniture(pages)
-    return Layout(assemble(pages), source_format="image", pages=len(pages))
+    return Layout(assemble(pages), source_format="image", pages=len(pages),
+                  notes=[textlayer.passed_over(blank)] if blank else [])
+
+
+def _at_dpi(picture, dpi: float, target: float):
+    """The picture scaled to about `target` dpi (the blank test's scale)."""
+    scale = target / max(dpi, 1.0)
+    return picture.resize((max(1, round(picture.width * scale)), max(1, round(picture.height * scale))))
 
 
 def _fitted(frame, max_pixels: int):

@@ -42,6 +42,7 @@ def read_pdf(data: bytes, engine: str = "pdfium") -> Layout:
         limit = file_limits.current().max_pages
         if len(doc) > limit:
             raise file_limits.LimitExceeded(f"{len(doc):,} pages, over the limit of {limit:,} (MINSHENG_MAX_PAGES)")
+        blank: list[int] = []
         for index in range(len(doc)):
             reading = doc.page(index)
             problem = textlayer.problem(reading)
@@ -50,12 +51,19 @@ def read_pdf(data: bytes, engine: str = "pdfium") -> Layout:
                 reading, problem = _second_opinion(fallback, index, problem, notes) or (reading, problem)
             if problem and problem.kind == "no text":
                 renderer = renderer or (doc if isinstance(doc, PdfiumDocument) else PdfiumDocument(data))
+                if textlayer.is_blank(renderer.render(index, textlayer.INK_DPI)):
+                    blank.append(index + 1)  # nothing to read: no OCR, no refusal
+                    continue
                 reading = ocr.read_scan(problem.message, index + 1, len(doc), lambda dpi: renderer.render(index, dpi),
                                         ocr.dpi_for(reading.width, reading.height))
                 problem = textlayer.problem(reading)
             if problem:
                 raise ReadError(problem.message)
             pages.append(page_content(reading))
+        if blank:
+            if not pages:
+                raise ReadError(f"every page is blank (no text, next to no ink: {len(blank)} of {len(doc)})")
+            notes.append(textlayer.passed_over(blank))
     finally:
         doc.close()
         if fallback is not None:
