@@ -22,7 +22,6 @@ from .help_format import flags_without_type
 from .load import warehouse
 from .names import printable
 from .validate import UNKNOWN_BODY
-from .pipeline import parse_file
 
 DB_OPTION = typer.Option(None, "--db", envvar="MINSHENG_DB", show_default=False,
                          help="the DuckDB warehouse file (default: the home's, see etl --help)")
@@ -235,6 +234,7 @@ def _fetch_for_inspect(url: str, folder: Path):
 
 def _inspect(file: Path, fetched=None, *, as_json: bool, explain: bool, verbose: bool) -> None:
     from .load.derive.canonical import unknown_bodies
+    from .pipeline import parse_file
 
     shown = fetched.url if fetched else file
     try:

@@ -217,7 +217,7 @@ class _Workers:
         self.workers, self.limits = workers, limits
         self.context = multiprocessing.get_context("forkserver")
         # the PDF reader too: its libraries take a second to import, which would come out of a file's time
-        self.context.set_forkserver_preload(["minsheng_etl.pipeline", "minsheng_etl.readers.pdf"])
+        self.context.set_forkserver_preload(["minsheng_etl.pipeline", "minsheng_etl.readers.pdf", "cn2an"])
         self.executor: ProcessPoolExecutor | None = None
         self.granted = self.context.Value("d", 0.0)  # seconds the workers' files were granted (OCR pages)
         self.notes = self.context.Queue()  # what parses say as they go (notes.py)
