@@ -257,6 +257,11 @@ def main() -> None:
             ("scale: memory growth", f"{m_ratio - 1:+.0%}  (target ≤ +20%: {check(m_ratio <= 1.2)})"),
         ]
     rows += pdf_rows
+    print_rows(rows)
+
+
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    """The figures as a two-column table, labels aligned."""
     width = max(len(k) for k, _ in rows)
     print()
     for k, v in rows:

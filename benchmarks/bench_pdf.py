@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench import Timed, baseline_pdf, check, mb, run
+from bench import Timed, baseline_pdf, check, mb, print_rows, run
 from make_corpus import make_corpus
 
 TARGET = 0.35
@@ -131,10 +131,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(dict(rows), ensure_ascii=False))
         return
-    width = max(len(k) for k, _ in rows)
-    print()
-    for k, v in rows:
-        print(f"{k:<{width}}  {v}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":
