@@ -411,7 +411,7 @@ def print_summary(summary, out: Console, *, verb: str, target: Path) -> None:
               f"{summary.failed} failed", highlight=False)
     failed = [o for o in summary.outcomes if o.status == "failed"]
     for o in failed[:20]:
-        out.print(f"  rejected  {o.name or printable(o.path.name)}: {o.stage}: {printable(o.reason or '')}", highlight=False,
+        out.print(f"  rejected  {o.name or printable(Path(o.path).name)}: {o.stage}: {printable(o.reason or '')}", highlight=False,
                   markup=False)
     if len(failed) > 20:
         out.print(f"  … {len(failed) - 20} more rejected: etl status lists them")

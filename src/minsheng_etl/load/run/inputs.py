@@ -33,8 +33,9 @@ class Source:
 
     @property
     def shown(self) -> Path | str:
-        """What a run's output calls it: the file, or the URL."""
-        return self.location or self.url if self.path is None or self.url else self.path
+        """What a run's output calls it: where it came from (the URL; in a rebuild, the
+        path it was first ingested from), else the file itself."""
+        return self.location or self.url or self.path
 
 
 def iter_inputs(paths: Iterable[Path], skipped: list[Path] | None = None) -> Iterator[Path]:

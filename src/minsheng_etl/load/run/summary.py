@@ -36,8 +36,8 @@ class WarningTally:
 
 @dataclass
 class FileOutcome:
-    path: Path
-    status: str  # loaded, unchanged, failed
+    path: Path | str  # where it came from: a file, or a URL (str), or in a rebuild the path first ingested from
+    status: str  # loaded, unchanged, failed (and "parsed", told to on_file only, before "loaded")
     sha256: str | None = None
     tasks: int = 0
     stage: str | None = None
@@ -77,7 +77,7 @@ class RunSummary:
         """The run as data (`etl ingest --json`): counts, then one entry per file."""
         files = []
         for o in self.outcomes:
-            entry = {"path": printable(o.path), "name": o.name or printable(o.path.name), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
+            entry = {"path": printable(o.path), "name": o.name or printable(Path(o.path).name), "status": o.status, "sha256": o.sha256, "format": o.fmt, "pages": o.pages,
                      "tasks": o.tasks, "rejected_records": o.rejected_records, "parse_seconds": o.seconds,
                      "cached": o.cached}
             if o.status == "failed":
