@@ -11,16 +11,16 @@ from .docx import read_docx
 
 
 def read_doc(data: bytes) -> Layout:
-    converted = soffice.convert(data, "a Word 97 document (.doc/.wps)", ".doc", "docx")
-    layout = read_docx(converted)
-    layout.source_format = "doc"
-    layout.notes.append("a Word 97 binary document, converted to .docx by LibreOffice to be read")
-    return layout
+    return _through_docx(data, "doc", "a Word 97 document (.doc/.wps)", ".doc", "a Word 97 binary document")
 
 
 def read_rtf(data: bytes) -> Layout:
-    converted = soffice.convert(data, "an RTF document (.rtf)", ".rtf", "docx")
-    layout = read_docx(converted)
-    layout.source_format = "rtf"
-    layout.notes.append("a Rich Text document, converted to .docx by LibreOffice to be read")
+    return _through_docx(data, "rtf", "an RTF document (.rtf)", ".rtf", "a Rich Text document")
+
+
+def _through_docx(data: bytes, fmt: str, what: str, suffix: str, described: str) -> Layout:
+    """Converted to .docx by LibreOffice, then read as one; the Layout says it was."""
+    layout = read_docx(soffice.convert(data, what, suffix, "docx"))
+    layout.source_format = fmt
+    layout.notes.append(f"{described}, converted to .docx by LibreOffice to be read")
     return layout
