@@ -32,9 +32,7 @@ class PdfiumDocument:
         try:
             self._doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            if "password" in str(exc).lower():
-                raise ReadError("the PDF is protected by a password: open it and save an unprotected copy") from exc
-            raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+            raise unreadable(exc) from exc
 
     def __len__(self) -> int:
         return len(self._doc)
@@ -65,6 +63,13 @@ class PdfiumDocument:
 
     def close(self) -> None:
         self._doc.close()
+
+
+def unreadable(exc: Exception) -> ReadError:
+    """What either engine says of a PDF it cannot open."""
+    if "password" in repr(exc).lower():
+        return ReadError("the PDF is protected by a password: open it and save an unprotected copy")
+    return ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})")
 
 
 class _Placement:

@@ -9,7 +9,7 @@ import io
 import pdfplumber
 import regex
 
-from ...errors import ReadError
+from .pdfium import unreadable
 from .geometry import Char, PageReading
 
 _BROKEN = regex.compile(r"\(cid:\d+\)|\ufffd")
@@ -25,9 +25,7 @@ class PlumberDocument:
             self._pdf = pdfplumber.open(io.BytesIO(data))
             self._pages = self._pdf.pages
         except Exception as exc:
-            if "Password" in repr(exc):
-                raise ReadError("the PDF is protected by a password: open it and save an unprotected copy") from exc
-            raise ReadError(f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+            raise unreadable(exc) from exc
 
     def __len__(self) -> int:
         return len(self._pages)
