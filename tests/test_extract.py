@@ -58,6 +58,14 @@ def test_numbered_prose_with_labels_and_two_lists():
     assert plan.progress is None
 
 
+def test_deadline_labels_in_other_words():
+    """时限要求 / 截止时间 say 完成时限: the date is the deadline, not a body's name."""
+    for label in ("时限要求", "截止时间", "计划完成时间"):
+        notice = run(f"2024年重点民生实事项目\n1.新建3所学校。\n责任单位：区教委\n{label}：2024年12月底\n")
+        task = notice.tasks[0]
+        assert (task.units, task.deadline) == (["区教委"], dt.date(2024, 12, 31)), label
+
+
 def test_glued_pdf_dump_heading_task_label_and_next_number():
     text = ("2023 年区政府工作报告重点工作分工方案\n\n"
             "一、全区经济社会发展主要预期目标 1.地区Th产总值比上年增长 4.5[image: ]以上。牵头领导：常务副区长\n"

@@ -154,7 +154,8 @@ def main(home: Path = typer.Option(None, "--home", metavar="DIR", envvar=None, s
 
 def _aliases_file() -> str:
     """Where an analyst adds body names: the home's vocabulary, else parsers/."""
-    return str(_home.vocabulary / "body_aliases.toml") if _home.vocabulary is not None else "parsers/body_aliases.toml"
+    words = _home.vocabulary
+    return str(words / "body_aliases.toml") if words is not None and words.is_dir() else "parsers/body_aliases.toml"
 
 
 def _db(db: Path | None) -> Path:
