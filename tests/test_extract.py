@@ -61,7 +61,8 @@ def test_numbered_prose_with_labels_and_two_lists():
 def test_deadline_labels_in_other_words():
     """时限要求 / 截止时间 say 完成时限: the date is the deadline, not a body's name."""
     for label in ("时限要求", "截止时间", "计划完成时间"):
-        notice = run(f"2024年重点民生实事项目\n1.新建3所学校。\n责任单位：区教委\n{label}：2024年12月底\n")
+        notice = run(f"2024年重点民生实事项目\n1.新建3所学校。\n责任单位：区教委\n{label}：2024年12月底\n"
+                     f"2.新增床位200张。\n责任单位：区民政局\n{label}：2024年6月底\n")
         task = notice.tasks[0]
         assert (task.units, task.deadline) == (["区教委"], dt.date(2024, 12, 31)), label
 
