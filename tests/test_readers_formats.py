@@ -218,6 +218,28 @@ def test_pdf_prose_paragraphs_rejoin_their_wrapped_lines():
     assert [(x.value, x.unit) for x in tasks[1].targets] == [(20.0, "个"), (20000.0, "户")]
 
 
+def test_pdf_bulleted_points_start_their_own_paragraphs():
+    """●X方面：… items, each under a report that fills the line above to the margin: the
+    bullet opens a paragraph (a point of its own), it is not the wrapped rest of that line."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph as P
+
+    def story(style):
+        flush = ParagraphStyle("flush", parent=style)
+        out = [P("一季度重点民生实事进展顺利", style)]
+        for i, (name, report) in enumerate((("推进农村公路建设", "全省完成1700个自然村通硬化路，占年度目标任务的18.9%，项目开工率达30%以上，"
+                                                           "各地正抓紧推进剩余路段的前期工作和施工准备。"),
+                                            ("推动农村电网提档升级", "全省5000个配电台区改造升级计划，已开工建设891个配电台区，"
+                                                               "完成投资的进度快于去年同期，确保年底前全部建成投运。"),
+                                            ("扩大5G网络覆盖", "已完成投资3.28亿元，新建、改造5G基站配套设施约1.1万个。"))):
+            out.append(P(f"●{name}方面：{report}", flush))
+        return out
+
+    layout = read(_cjk_pdf(story))
+    points = [b.text for b in layout.blocks if isinstance(b, Paragraph) and b.text.startswith("●")]
+    assert [p.split("方面")[0] for p in points] == ["●推进农村公路建设", "●推动农村电网提档升级", "●扩大5G网络覆盖"]
+
+
 def test_pdf_without_a_text_layer_is_refused_with_a_reason():
     pytest.importorskip("reportlab")
     from reportlab.pdfgen import canvas

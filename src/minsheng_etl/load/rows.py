@@ -215,7 +215,7 @@ class BatchLoader:
     statement per table per batch. If a batch fails, its documents are written one
     by one, so one bad document fails alone and the others load."""
 
-    def __init__(self, con, *, max_tasks: int = 5000, max_documents: int = 200):
+    def __init__(self, con, *, max_tasks: int = 1000, max_documents: int = 200):
         self.con = con
         self.index = NoticeIndex(con)
         self.max_tasks, self.max_documents = max_tasks, max_documents

@@ -7,6 +7,7 @@ header row dropped, a row split by the page break rejoined)."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import regex
 
@@ -27,7 +28,12 @@ def _cell_paragraphs(lines: list[Line], right: float) -> list[str]:
     return paras
 
 
-_POINT_START = regex.compile(r"^\s*(?:\d{1,3}\s*[.．、](?!\d)|[（(]\d{1,3}[）)]|[一二三四五六七八九十]{1,3}、)")
+@lru_cache(maxsize=1)
+def _point_start() -> regex.Pattern:
+    """A line opening a point of its own (1. / （1） / 一、 / a bullet of
+    segmentation.toml): never the wrapped rest of the line above."""
+    bullets = "".join(regex.escape(b) for b in profiles.vocabulary("segmentation.toml")["bullets"])
+    return regex.compile(rf"^\s*(?:\d{{1,3}}\s*[.．、](?!\d)|[（(]\d{{1,3}}[）)]|[一二三四五六七八九十]{{1,3}}、|[{bullets}])")
 
 
 def _reaches(line: Line, right: float) -> bool:
@@ -41,7 +47,7 @@ _ROUNDING = 0.01  # points
 
 
 def _continues(prev: Line, line: Line, right: float) -> bool:
-    if _POINT_START.match(line.text):
+    if _point_start().match(line.text):
         return False
     return _reaches(prev, right)
 
@@ -110,7 +116,7 @@ def assemble(pages: list[PageContent]) -> list:
                 para, prev = open_para
                 same_style = abs(prev.size - ln.size) < 0.5
                 wrapped = _reaches(prev, right) and indent < 0.8 * ln.size and same_style and not centred
-                if wrapped and not _POINT_START.match(ln.text):
+                if wrapped and not _point_start().match(ln.text):
                     para.text += ln.text
                     open_para = (para, ln)
                     first_item = False
@@ -149,7 +155,7 @@ def _stitch(previous: Table, table: Table, page_number: int) -> None:
         last = previous.rows[-1]
         for c, cell in enumerate(rows[0]):
             if c < len(last) and cell.paragraphs:
-                if last[c].paragraphs and not _POINT_START.match(cell.paragraphs[0]):
+                if last[c].paragraphs and not _point_start().match(cell.paragraphs[0]):
                     last[c].paragraphs[-1] += cell.paragraphs[0]
                     last[c].paragraphs += cell.paragraphs[1:]
                 else:
